@@ -1,0 +1,350 @@
+"""Build and open the clause index: clauses on disk, vectors in Chroma, BM25 over jieba tokens.
+
+Each build goes into a fresh folder ``builds/<id>/``; the file ``CURRENT`` names the
+live build and is replaced atomically only once the new build is complete. A crash
+or kill mid-ingest therefore leaves the previous index serving, and the half-built
+folder is swept away by the next ingest.
+
+Re-ingesting is incremental: a document whose text hash, parser version and
+embedding model are unchanged keeps its vectors from the live build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from ingest.chunking import Chunker
+from ingest.corpus import SourceFile, discover, parse
+from ingest.embedding import Embedder
+from ingest.errors import CorpusError, IndexMissingError
+from ingest.tokenizer import ChineseTokenizer
+from ingest.types import Chunk, Clause, Document
+
+PARSER_VERSION = "2026.11.22-1"  # bump when parsing or chunking changes what clauses look like
+COLLECTION = "clauses"
+CURRENT = "CURRENT"
+_BATCH = 64
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What an ingest run did."""
+
+    build: str
+    up_to_date: bool
+    sources: int
+    documents: int
+    clauses: int
+    chunks: int
+    reused_documents: int
+    embedded_chunks: int
+    seconds: float
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+class IndexBuilder:
+    """Parse corpus folders and build a new index build, then switch to it.
+
+    Usage::
+
+        report = IndexBuilder(Path(".data/index"), embedder, tokenizer).run([Path("corpus")])
+    """
+
+    def __init__(
+        self,
+        index_dir: Path,
+        embedder: Embedder,
+        tokenizer: ChineseTokenizer,
+        chunker: Chunker | None = None,
+        progress: Progress = _quiet,
+    ):
+        self.index_dir = Path(index_dir)
+        self.embedder = embedder
+        self.tokenizer = tokenizer
+        self.chunker = chunker or Chunker()
+        self.progress = progress
+
+    def run(self, corpus_dirs: list[Path], force: bool = False) -> BuildReport:
+        started = time.perf_counter()
+        sources = [source for directory in corpus_dirs for source in discover(Path(directory))]
+        fingerprint = self._fingerprint(sources)
+        live = _live_build(self.index_dir)
+        if live is not None and not force:
+            manifest = _read_json(live / "build.json")
+            if manifest.get("fingerprint") == fingerprint:
+                counts = manifest["counts"]
+                return BuildReport(live.name, True, len(sources), counts["documents"], counts["clauses"], counts["chunks"], counts["documents"], 0, time.perf_counter() - started)
+
+        documents, clauses = self._parse(sources)
+        chunks_by_doc = {
+            doc.doc_id: self.chunker.run(doc, [c for c in clauses if c.doc_id == doc.doc_id]) for doc in documents
+        }
+        reused = self._reusable_vectors(live, documents)
+        build_dir = self._new_build_dir()
+        try:
+            vectors, embedded = self._vectors(documents, chunks_by_doc, reused)
+            chunks = [chunk for doc in documents for chunk in chunks_by_doc[doc.doc_id]]
+            self._write(build_dir, documents, clauses, chunks, vectors, fingerprint)
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+        _switch(self.index_dir, build_dir.name)
+        self._sweep(keep={build_dir.name, live.name if live else ""})
+        return BuildReport(
+            build=build_dir.name,
+            up_to_date=False,
+            sources=len(sources),
+            documents=len(documents),
+            clauses=len(clauses),
+            chunks=len(chunks),
+            reused_documents=sum(1 for d in documents if d.doc_id in reused),
+            embedded_chunks=embedded,
+            seconds=time.perf_counter() - started,
+        )
+
+    # -- stages --------------------------------------------------------------
+
+    def _fingerprint(self, sources: list[SourceFile]) -> str:
+        digest = hashlib.sha256()
+        for source in sorted(sources, key=lambda s: s.name):
+            digest.update(f"{source.name}:{source.sha256}\n".encode())
+        digest.update(f"{PARSER_VERSION}|{self.embedder.fingerprint}|{self.chunker.max_chars}|{self.tokenizer.terms}".encode())
+        return digest.hexdigest()
+
+    def _parse(self, sources: list[SourceFile]) -> tuple[list[Document], list[Clause]]:
+        documents: list[Document] = []
+        clauses: list[Clause] = []
+        owners: dict[str, str] = {}
+        for done, source in enumerate(sources, start=1):
+            parsed = parse(source)
+            for document in parsed.documents:
+                if document.doc_id in owners:
+                    raise CorpusError(
+                        f"Document {document.doc_id} appears in both {owners[document.doc_id]} and {source.name}; "
+                        "ingest each gazette issue once."
+                    )
+                owners[document.doc_id] = source.name
+            documents.extend(parsed.documents)
+            clauses.extend(parsed.clauses)
+            self.progress("解析", done, len(sources))
+        return documents, clauses
+
+    def _reusable_vectors(self, live: Path | None, documents: list[Document]) -> dict[str, dict[str, list[float]]]:
+        """Vectors of unchanged documents from the live build, keyed by doc id then chunk id."""
+        if live is None:
+            return {}
+        manifest = _read_json(live / "build.json")
+        if manifest.get("parser_version") != PARSER_VERSION or manifest.get("embedder") != self.embedder.fingerprint:
+            return {}
+        try:
+            old_docs = {d["doc_id"]: d for d in _read_jsonl(live / "documents.jsonl")}
+            collection = _open_collection(live)
+        except Exception:  # a damaged live build just means nothing to reuse
+            return {}
+        reused: dict[str, dict[str, list[float]]] = {}
+        for document in documents:
+            old = old_docs.get(document.doc_id)
+            if old is None or old["content_hash"] != document.content_hash:
+                continue
+            found = collection.get(where={"doc_id": document.doc_id}, include=["embeddings"])
+            reused[document.doc_id] = dict(zip(found["ids"], found["embeddings"]))
+        return reused
+
+    def _vectors(
+        self,
+        documents: list[Document],
+        chunks_by_doc: dict[str, list[Chunk]],
+        reused: dict[str, dict[str, list[float]]],
+    ) -> tuple[dict[str, np.ndarray], int]:
+        vectors: dict[str, np.ndarray] = {}
+        to_embed: list[Chunk] = []
+        for document in documents:
+            old = reused.get(document.doc_id, {})
+            for chunk in chunks_by_doc[document.doc_id]:
+                if chunk.chunk_id in old:
+                    vectors[chunk.chunk_id] = np.asarray(old[chunk.chunk_id], dtype=np.float32)
+                else:
+                    to_embed.append(chunk)
+        for start in range(0, len(to_embed), _BATCH):
+            batch = to_embed[start : start + _BATCH]
+            embedded = self.embedder.embed_passages([c.indexed_text for c in batch])
+            for chunk, vector in zip(batch, embedded):
+                vectors[chunk.chunk_id] = vector
+            self.progress("向量化", min(start + _BATCH, len(to_embed)), len(to_embed))
+        return vectors, len(to_embed)
+
+    def _write(
+        self,
+        build_dir: Path,
+        documents: list[Document],
+        clauses: list[Clause],
+        chunks: list[Chunk],
+        vectors: dict[str, np.ndarray],
+        fingerprint: str,
+    ) -> None:
+        _write_jsonl(build_dir / "documents.jsonl", (d.to_dict() for d in documents))
+        _write_jsonl(build_dir / "clauses.jsonl", (c.to_dict() for c in clauses))
+        _write_jsonl(build_dir / "chunks.jsonl", (asdict(c) for c in chunks))
+        titles = {d.doc_id: d for d in documents}
+        sections = {c.clause_id: c.section for c in clauses}
+        client = _client(build_dir / "chroma")
+        collection = client.create_collection(COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+        for start in range(0, len(chunks), 1000):
+            batch = chunks[start : start + 1000]
+            collection.add(
+                ids=[c.chunk_id for c in batch],
+                embeddings=np.stack([vectors[c.chunk_id] for c in batch]),
+                documents=[c.indexed_text for c in batch],
+                metadatas=[
+                    {
+                        "clause_id": c.clause_id,
+                        "doc_id": c.doc_id,
+                        "doc_number": titles[c.doc_id].doc_number or "",
+                        "section": sections[c.clause_id],
+                        "part": c.part,
+                    }
+                    for c in batch
+                ],
+            )
+            self.progress("写入向量库", min(start + 1000, len(chunks)), len(chunks))
+        self._write_bm25(build_dir / "bm25", chunks)
+        manifest = {
+            "format": 1,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "fingerprint": fingerprint,
+            "parser_version": PARSER_VERSION,
+            "embedder": self.embedder.fingerprint,
+            "dimension": self.embedder.dimension,
+            "counts": {"documents": len(documents), "clauses": len(clauses), "chunks": len(chunks)},
+        }
+        # build.json is written last: a build folder without it is incomplete.
+        (build_dir / "build.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    def _write_bm25(self, directory: Path, chunks: list[Chunk]) -> None:
+        import bm25s
+
+        tokens = [self.tokenizer.tokens(c.indexed_text) or [""] for c in chunks]
+        retriever = bm25s.BM25()
+        retriever.index(tokens, show_progress=False)
+        retriever.save(str(directory), show_progress=False)
+
+    def _new_build_dir(self) -> Path:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = self.index_dir / "builds" / f"{stamp}-{uuid.uuid4().hex[:6]}"
+        path.mkdir(parents=True)
+        return path
+
+    def _sweep(self, keep: set[str]) -> None:
+        """Remove half-built and superseded builds (the previous live one stays for running readers)."""
+        builds = self.index_dir / "builds"
+        for path in builds.iterdir():
+            if path.name not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+class ClauseIndex:
+    """A read-only view of the live index build.
+
+    Usage::
+
+        index = ClauseIndex.open(Path(".data/index"))
+        index.clauses["闽政〔2022〕23号/第十条#…"]
+    """
+
+    def __init__(self, build_dir: Path):
+        self.build_dir = build_dir
+        self.manifest = _read_json(build_dir / "build.json")
+        self.documents: dict[str, Document] = {
+            d["doc_id"]: Document.from_dict(d) for d in _read_jsonl(build_dir / "documents.jsonl")
+        }
+        self.clauses: dict[str, Clause] = {c["clause_id"]: Clause.from_dict(c) for c in _read_jsonl(build_dir / "clauses.jsonl")}
+        self.chunks: list[Chunk] = [Chunk(**c) for c in _read_jsonl(build_dir / "chunks.jsonl")]
+        self.collection = _open_collection(build_dir)
+        import bm25s
+
+        self.bm25 = bm25s.BM25.load(str(build_dir / "bm25"), show_progress=False)
+        self.bm25_vocab: dict[str, int] = self.bm25.vocab_dict
+
+    @classmethod
+    def open(cls, index_dir: Path) -> ClauseIndex:
+        live = _live_build(Path(index_dir))
+        if live is None:
+            raise IndexMissingError(
+                f"索引不存在或不完整：{index_dir}。请先运行 policy-assistant ingest（make run 会在首次启动时自动建立）。"
+            )
+        try:
+            return cls(live)
+        except Exception as error:
+            raise IndexMissingError(
+                f"索引已损坏（{live}：{error}）。请运行 policy-assistant ingest --force 重新建立。"
+            ) from error
+
+    @property
+    def embedder_fingerprint(self) -> str:
+        return self.manifest["embedder"]
+
+    def clauses_of(self, doc_id: str) -> list[Clause]:
+        """A document's clauses in reading order."""
+        return sorted((c for c in self.clauses.values() if c.doc_id == doc_id), key=lambda c: c.ordinal)
+
+
+def _live_build(index_dir: Path) -> Path | None:
+    pointer = index_dir / CURRENT
+    if not pointer.exists():
+        return None
+    build = index_dir / "builds" / pointer.read_text(encoding="utf-8").strip()
+    return build if (build / "build.json").exists() else None
+
+
+def _switch(index_dir: Path, build_name: str) -> None:
+    """Point CURRENT at a finished build, atomically (rename is atomic on POSIX)."""
+    temporary = index_dir / f"{CURRENT}.{uuid.uuid4().hex[:6]}.tmp"
+    temporary.write_text(build_name, encoding="utf-8")
+    with temporary.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, index_dir / CURRENT)
+
+
+def _client(path: Path):
+    import chromadb
+    from chromadb.config import Settings
+
+    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=False))
+
+
+def _open_collection(build_dir: Path):
+    return _client(build_dir / "chroma").get_collection(COLLECTION, embedding_function=None)
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))

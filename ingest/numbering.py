@@ -1,0 +1,123 @@
+"""Chinese official-document numbering: 第X章, 第X条, 一、, （一）, 1., 第X阶段, 附件.
+
+A heading marker starts a paragraph and opens a level of the outline. The kinds
+are listed here once; segmentation decides which of them make clauses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_DIGITS = "〇零一二三四五六七八九十百千两"
+
+# Order matters: the first pattern that matches a paragraph start wins.
+_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("chapter", re.compile(rf"^第([{CN_DIGITS}]+)章(?=\s|$|[^\d])")),
+    ("part", re.compile(rf"^第([{CN_DIGITS}]+)节(?=\s)")),
+    ("article", re.compile(rf"^第([{CN_DIGITS}]+)条(?=[\s　])")),
+    ("phase", re.compile(rf"^第([{CN_DIGITS}]+)阶段[:：]")),
+    ("annex", re.compile(r"^附\s*件\s*(\d{0,2})\s*$")),
+    ("column", re.compile(r"^专栏\s*(\d{1,2})\s*[:：]")),
+    ("cn", re.compile(r"^([一二三四五六七八九十]{1,3})\s*、")),
+    ("paren_cn", re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[)）]")),
+    ("arabic", re.compile(r"^(\d{1,2})\s*[.．、](?!\d)")),
+    ("paren_arabic", re.compile(r"^[（(]\s*(\d{1,2})\s*[)）]")),
+    ("circled", re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
+)
+
+_TERMINAL = "。；！？!?;"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A numbering marker found at the start of a paragraph."""
+
+    kind: str
+    number: str
+    end: int  # index just past the marker in the paragraph text
+
+    @property
+    def label(self) -> str:
+        """Canonical label used in clause ids: "二", "（一）", "1", "第十六条"."""
+        if self.kind == "paren_cn":
+            return f"（{self.number}）"
+        if self.kind == "paren_arabic":
+            return f"（{self.number}）"
+        if self.kind == "chapter":
+            return f"第{self.number}章"
+        if self.kind == "part":
+            return f"第{self.number}节"
+        if self.kind == "article":
+            return f"第{self.number}条"
+        if self.kind == "phase":
+            return f"第{self.number}阶段"
+        if self.kind == "annex":
+            return f"附件{self.number}"
+        if self.kind == "column":
+            return f"专栏{self.number}"
+        return self.number
+
+
+def find_marker(text: str) -> Marker | None:
+    """Return the numbering marker at the start of ``text``, if any.
+
+    >>> find_marker("(六 )便利市场准入退出").label
+    '（六）'
+    >>> find_marker("1.5万元") is None
+    True
+    """
+    for kind, pattern in _MARKERS:
+        match = pattern.match(text)
+        if match:
+            return Marker(kind=kind, number=match.group(1), end=match.end())
+    return None
+
+
+def heading_of(text: str, marker: Marker, limit: int = 32) -> str:
+    """The short heading of a numbered paragraph, for section paths.
+
+    "1. 推行“一网通办”。广泛应用…" → "1. 推行“一网通办”"; a paragraph that is a bare
+    heading ("（一）提升数字化营商环境建设水平") is returned whole.
+    """
+    text = text.strip()
+    if marker.kind in ("article", "phase"):
+        return marker.label
+    body = text[marker.end :].strip()
+    cut = len(body)
+    for stop in "。；：:":
+        position = body.find(stop)
+        if 0 <= position < cut:
+            cut = position
+    head = body[:cut].strip()
+    if len(head) > limit:
+        head = head[:limit] + "…"
+    prefix = text[: marker.end].strip()
+    sep = "" if prefix.endswith(("、", "）", ")")) else " "
+    return f"{prefix}{sep}{head}".strip() if head else prefix
+
+
+def is_bare_heading(text: str, marker: Marker | None, limit: int = 36) -> bool:
+    """True when a paragraph is only a heading (no sentence after the number)."""
+    text = text.strip()
+    if marker is None or len(text) > limit:
+        return False
+    if text.endswith("。") and len(text) <= 16:
+        text = text[:-1]  # "（六）待遇水平。" is still only a heading
+    return not any(ch in _TERMINAL for ch in text)
+
+
+def cn_to_int(number: str) -> int:
+    """Convert a Chinese numeral up to the thousands ("五十二" → 52)."""
+    digits = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    units = {"十": 10, "百": 100, "千": 1000}
+    total, current = 0, 0
+    for ch in number:
+        if ch in digits:
+            current = digits[ch]
+        elif ch in units:
+            total += (current or 1) * units[ch]
+            current = 0
+        else:
+            raise ValueError(f"Not a Chinese numeral: {number!r}")
+    return total + current

@@ -1,0 +1,361 @@
+"""Cut a document body into clauses: the outline of numbered items, and table rows.
+
+Documents with articles (第X条) are cut at chapters and articles, their 款 and 项
+staying inside the article. Other documents are cut at 一、/（一）/1. (and 第X阶段,
+附件, 专栏); deeper numbering such as （1） or ① stays inside its item. Every table
+row becomes a clause of its own, with the table header as context.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.cleaning import Paragraph, strip_markup
+from ingest.numbering import Marker, find_marker, heading_of, is_bare_heading
+from ingest.types import Clause, Span, make_clause_id
+
+ARTICLE_KINDS = frozenset({"chapter", "part", "article", "annex"})
+ITEM_KINDS = frozenset({"cn", "paren_cn", "arabic", "phase", "annex", "column"})
+
+_CLOSING = re.compile(r"^(本(实施)?(方案|办法|通告|意见|规定|细则|规划|决定)(自|由)|各县（市）.{0,8}参照本方案)")
+_CAPTION = re.compile(r"^表\s*(\d{1,2})\s*[:：]")
+_TABLE_SECTION = re.compile(r"^(?:([一二三四五六七八九十]{1,3})|[（(]\s*([一二三四五六七八九十]{1,3})\s*[)）])(?:\s+|$)")
+
+
+@dataclass
+class _Level:
+    kind: str
+    label: str
+    heading: str
+
+
+@dataclass
+class _Row:
+    cells: list[list[Span | str]]
+    first_line: int
+    labels: tuple[str, ...]
+    path: tuple[str, ...]
+    category: str = ""
+
+
+@dataclass
+class _Table:
+    label: str
+    caption: str
+    header: tuple[str, ...] = ()
+    rows: list[_Row] = field(default_factory=list)
+    sections: list[_Level] = field(default_factory=list)
+    after_repeated_header: bool = False
+
+    @property
+    def numbered(self) -> bool:
+        return bool(self.header) and self.header[0] == "序号"
+
+
+class Segmenter:
+    """Turns one document's body paragraphs into clauses.
+
+    Usage::
+
+        clauses = Segmenter("闽政〔2022〕23号", article_mode=True).run(paragraphs)
+    """
+
+    def __init__(self, doc_id: str, article_mode: bool):
+        self.doc_id = doc_id
+        self.kinds = ARTICLE_KINDS if article_mode else ITEM_KINDS
+        self._stack: list[_Level] = []
+        self._leaf: list[Paragraph] = []
+        self._leaf_labels: tuple[str, ...] = ()
+        self._leaf_path: tuple[str, ...] = ()
+        self._clauses: list[Clause] = []
+        self._table: _Table | None = None
+        self._tables_seen = 0
+        self._in_annex = False
+
+    def run(
+        self,
+        paragraphs: list[Paragraph],
+        lead: list[tuple[str, list[Paragraph]]] = (),
+        tail: list[tuple[str, list[Paragraph]]] = (),
+    ) -> list[Clause]:
+        """Segment ``paragraphs``; ``lead`` and ``tail`` are named clauses before and after (cover notice, attachment list)."""
+        for name, lead_paragraphs in lead:
+            if lead_paragraphs:
+                self._emit((name,), (name,), lead_paragraphs, kind="notice")
+        for index, paragraph in enumerate(paragraphs):
+            following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
+            self._feed(paragraph, following)
+        self._close_table()
+        self._flush_leaf()
+        for name, tail_paragraphs in tail:
+            if tail_paragraphs:
+                self._emit((name,), (name,), tail_paragraphs, kind="notice")
+        return self._clauses
+
+    # -- outline -------------------------------------------------------------
+
+    def _feed(self, paragraph: Paragraph, following: Paragraph | None) -> None:
+        if paragraph.cells:
+            self._feed_row(paragraph)
+            return
+        if self._table is not None:
+            if self._is_repeated_caption(paragraph):
+                return
+            self._close_table()
+        marker = find_marker(paragraph.text)
+        if marker is not None and self._in_annex and marker.kind != "annex":
+            marker = None  # forms and lists inside an attachment are not outline
+        if marker is not None and marker.kind in self.kinds:
+            self._open_level(paragraph, marker)
+            return
+        if self._starts_closing(paragraph):
+            self._flush_leaf()
+            self._stack.clear()
+            self._leaf_labels, self._leaf_path = ("结语",), ("结语",)
+        elif self._is_title_of_next_annex(paragraph, following):
+            self._flush_leaf()
+            self._pending_title = paragraph
+            return
+        self._leaf.append(paragraph)
+
+    _pending_title: Paragraph | None = None
+
+    def _open_level(self, paragraph: Paragraph, marker: Marker) -> None:
+        self._flush_leaf()
+        kinds = [level.kind for level in self._stack]
+        if marker.kind in kinds:
+            del self._stack[kinds.index(marker.kind) :]
+        if marker.kind == "annex":
+            self._stack.clear()
+            self._in_annex = True
+        heading = heading_of(paragraph.text, marker)
+        if marker.kind == "annex":
+            title = self._pending_title.text if self._pending_title else ""
+            heading = f"{marker.label} {title}".strip()
+        self._stack.append(_Level(marker.kind, marker.label, heading))
+        self._leaf_labels = tuple(level.label for level in self._stack)
+        self._leaf_path = tuple(level.heading for level in self._stack)
+        if self._pending_title is not None:
+            self._leaf.append(self._pending_title)
+            self._pending_title = None
+        self._leaf.append(paragraph)
+
+    def _starts_closing(self, paragraph: Paragraph) -> bool:
+        return bool(self._stack) and not self._in_annex and bool(_CLOSING.match(paragraph.text))
+
+    def _is_title_of_next_annex(self, paragraph: Paragraph, following: Paragraph | None) -> bool:
+        if following is None:
+            return False
+        marker = find_marker(following.text)
+        return marker is not None and marker.kind == "annex" and is_bare_heading(paragraph.text, find_marker("一、"), limit=40)
+
+    def _flush_leaf(self) -> None:
+        paragraphs = self._leaf
+        self._leaf = []
+        if not paragraphs:
+            return
+        if len(paragraphs) == 1 and self._is_heading_only(paragraphs[0]):
+            return  # a heading with children: it lives on in their section paths
+        if self._in_annex and len(paragraphs) <= 2 and all(is_bare_heading(p.text, find_marker("一、"), limit=40) for p in paragraphs):
+            return  # an attachment's number and title, followed by its table
+        labels = self._leaf_labels or ("前言",)
+        path = self._leaf_path or ("前言",)
+        kind = "article" if labels and labels[-1].startswith("第") and labels[-1].endswith("条") else "item"
+        if self._in_annex:
+            kind = "annex"
+        self._emit(labels, path, paragraphs, kind=kind)
+
+    def _is_heading_only(self, paragraph: Paragraph) -> bool:
+        marker = find_marker(paragraph.text)
+        return marker is not None and marker.kind in self.kinds and marker.kind != "annex" and is_bare_heading(paragraph.text, marker)
+
+    # -- tables --------------------------------------------------------------
+
+    def _feed_row(self, paragraph: Paragraph) -> None:
+        cells = [strip_markup(c).strip() for c in paragraph.cells]
+        if self._table is None:
+            self._open_table()
+            self._table.header = tuple(cells)
+            return
+        table = self._table
+        if tuple(cells) == table.header:
+            table.after_repeated_header = True
+            return
+        after_header = table.after_repeated_header
+        table.after_repeated_header = False
+        section = self._table_section(cells) if table.numbered else None
+        if section is not None:
+            kind, label, heading, has_content = section
+            names = [s.kind for s in table.sections]
+            if kind in names:
+                del table.sections[names.index(kind) :]
+            table.sections.append(_Level(kind, label, heading))
+            if not has_content:
+                return
+        if table.numbered and not cells[0] and table.rows and (after_header or section is None):
+            self._continue_row(table.rows[-1], paragraph)
+            return
+        category = cells[0] or (table.rows[-1].category if table.rows and not table.numbered else "")
+        row_label = self._row_label(table, cells, len(table.rows) + 1, section)
+        labels = self._leaf_labels + (table.label,) + tuple(s.label for s in table.sections if s.label != row_label) + (row_label,)
+        caption = () if self._leaf_path and table.caption == self._leaf_path[-1] else (table.caption,)
+        path = self._leaf_path + caption + tuple(s.heading for s in table.sections if s.label != row_label)
+        table.rows.append(_Row([list(p) for p in _cell_parts(paragraph)], paragraph.first_line, labels, path, category))
+
+    def _open_table(self) -> None:
+        self._tables_seen += 1
+        caption_paragraph = self._leaf[-1] if self._leaf and _CAPTION.match(self._leaf[-1].text) else None
+        if caption_paragraph is not None:
+            self._leaf.pop()
+        self._flush_leaf()
+        if caption_paragraph is not None:
+            number = _CAPTION.match(caption_paragraph.text).group(1)
+            label, caption = f"表{number}", caption_paragraph.text
+        else:
+            label = "表" if self._tables_seen == 1 else f"表{self._tables_seen}"
+            caption = (self._leaf_path[-1] if self._leaf_path else "表格")
+        self._table = _Table(label=label, caption=caption)
+
+    def _is_repeated_caption(self, paragraph: Paragraph) -> bool:
+        match = _CAPTION.match(paragraph.text)
+        return bool(match) and self._table is not None and self._table.label == f"表{match.group(1)}"
+
+    @staticmethod
+    def _table_section(cells: list[str]) -> tuple[str, str, str, bool] | None:
+        """A row such as "一 | 推进政务服务标准化" or " | <h4>(一) …</h4>" that opens a part of the table."""
+        first = cells[0]
+        text = first if first else (cells[1] if len(cells) > 1 else "")
+        has_content = any(c for c in cells[2:])
+        match = _TABLE_SECTION.match(text)
+        if not match:
+            return None
+        if first and not match.group(0).strip() == first.strip() and len(cells) > 1 and cells[1]:
+            return None
+        if not first and has_content:
+            return None
+        heading_rest = text[match.end() :].strip() or (cells[1] if first and len(cells) > 1 and not has_content else "")
+        if match.group(1):
+            kind, label = "cn", match.group(1)
+        else:
+            kind, label = "paren_cn", f"（{match.group(2)}）"
+        heading = f"{match.group(0).strip()} {heading_rest}".strip()
+        if has_content:
+            heading = match.group(0).strip()
+        return kind, label, heading, has_content
+
+    @staticmethod
+    def _row_label(table: _Table, cells: list[str], ordinal: int, section) -> str:
+        if section is not None:
+            return section[1]
+        if "序号" in table.header:
+            value = cells[table.header.index("序号")]
+            if value:
+                return value
+        return str(ordinal)
+
+    @staticmethod
+    def _continue_row(row: _Row, paragraph: Paragraph) -> None:
+        """A row split by a page break: its cells go on in the next row."""
+        for index, parts in enumerate(_cell_parts(paragraph)):
+            if not any(isinstance(p, Span) for p in parts):
+                continue
+            while index >= len(row.cells):
+                row.cells.append([])
+            row.cells[index].extend(parts)
+
+    def _close_table(self) -> None:
+        table = self._table
+        self._table = None
+        if table is None:
+            return
+        for row in table.rows:
+            texts = [_render(cell, self._source_text).strip() for cell in row.cells]
+            parts: list[Span | str] = []
+            for cell in row.cells:
+                if not any(isinstance(p, Span) for p in cell):
+                    continue
+                if parts:
+                    parts.append("\t")
+                parts.extend(cell)
+            heading = f"{row.labels[-1]} {_row_name(table.header, texts)[:24]}".strip()
+            context = "；".join(f"{h}：{c}" for h, c in zip(table.header, texts) if h and c)
+            if row.category and not texts[0] and table.header:
+                context = f"{table.header[0]}：{row.category}；{context}"
+            paragraph = Paragraph(tuple(parts), _render(parts, self._source_text), row.first_line, row.first_line)
+            self._emit(row.labels, row.path + (heading,), [paragraph], kind="table_row", context=f"{table.caption}｜{context}")
+
+    # -- output --------------------------------------------------------------
+
+    _source_text: str = ""
+
+    def with_source(self, source: str) -> Segmenter:
+        """Tables re-read cell text from the source; give it once before ``run``."""
+        self._source_text = source
+        return self
+
+    def _emit(self, labels: tuple[str, ...], path: tuple[str, ...], paragraphs: list[Paragraph], kind: str, context: str = "") -> None:
+        parts: list[Span | str] = []
+        for paragraph in paragraphs:
+            if parts:
+                parts.append("\n")
+            parts.extend(paragraph.parts)
+        text = "\n".join(p.text for p in paragraphs)
+        spans = _merge_spans([p for p in parts if isinstance(p, Span)])
+        clause_id = make_clause_id(self.doc_id, labels, text)
+        taken = {c.clause_id for c in self._clauses}
+        suffix = 2
+        base = clause_id
+        while clause_id in taken:
+            clause_id = f"{base}~{suffix}"
+            suffix += 1
+        self._clauses.append(
+            Clause(
+                clause_id=clause_id,
+                doc_id=self.doc_id,
+                labels=labels,
+                path=path,
+                text=text,
+                spans=spans,
+                kind=kind,
+                context=context,
+                ordinal=len(self._clauses),
+            )
+        )
+
+
+_NAME_COLUMNS = ("事项内容", "指标名称", "主要指标", "二级分类", "一级分类")
+
+
+def _row_name(header: tuple[str, ...], texts: list[str]) -> str:
+    """The cell that names a row: its 事项内容/指标名称 column, else its first non-number cell."""
+    for name in _NAME_COLUMNS:
+        if name in header and header.index(name) < len(texts) and texts[header.index(name)]:
+            return texts[header.index(name)]
+    skip = header.index("序号") if "序号" in header else -1
+    return next((t for i, t in enumerate(texts) if t and i != skip), "")
+
+
+def _cell_parts(paragraph: Paragraph) -> list[list[Span | str]]:
+    """Split a table-row paragraph's parts back into cells at its synthetic tabs."""
+    cells: list[list[Span | str]] = [[]]
+    for part in paragraph.parts:
+        if part == "\t":
+            cells.append([])
+        else:
+            cells[-1].append(part)
+    return cells
+
+
+def _render(parts: list[Span | str], source: str) -> str:
+    return "".join(p if isinstance(p, str) else source[p.start : p.end] for p in parts)
+
+
+def _merge_spans(spans: list[Span]) -> tuple[Span, ...]:
+    merged: list[Span] = []
+    for span in spans:
+        if merged and merged[-1].end == span.start:
+            merged[-1] = Span(merged[-1].start, span.end)
+        else:
+            merged.append(span)
+    return tuple(merged)
