@@ -1,0 +1,254 @@
+"""`policy-assistant`: ingest the corpus, list documents, ask questions, serve the web chat.
+
+Errors a user can fix are printed as one message (no traceback) with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from assistant import settings  # noqa: E402
+from assistant.errors import AssistantError, IngestError  # noqa: E402
+from assistant.types import Turn  # noqa: E402
+
+
+class UsageError(AssistantError):
+    """Bad command-line input (a file, a date, a JSON line); seen by whoever runs the command."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except (AssistantError, IngestError) as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    settings_help = "\n".join(f"  {s.env:<28} {s.help} (default: {s.default})" for s in settings.SETTINGS)
+    parser = argparse.ArgumentParser(
+        prog="policy-assistant",
+        description="Policy assistant over Chinese government gazettes: cited, extractive answers.",
+        epilog="settings (environment variables):\n" + settings_help,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command")
+
+    setup = commands.add_parser("setup-model", help="convert the bundled multilingual-e5-small weights into the model folder")
+    setup.add_argument("--force", action="store_true", help="convert again even if the folder is current")
+    setup.set_defaults(handler=_setup_model)
+
+    ingest = commands.add_parser("ingest", help="parse the corpus and build the index (incremental, atomic)")
+    ingest.add_argument("--corpus", action="append", type=Path, metavar="DIR", help="corpus folder (repeatable); default: the corpus setting")
+    ingest.add_argument("--index", type=Path, metavar="DIR", help="index folder; default: the index_dir setting")
+    ingest.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    ingest.set_defaults(handler=_ingest)
+
+    docs = commands.add_parser("docs", help="list the indexed documents")
+    docs.add_argument("--json", action="store_true", help="print JSON")
+    docs.add_argument("--index", type=Path, metavar="DIR")
+    docs.set_defaults(handler=_docs)
+
+    ask = commands.add_parser("ask", help="answer a question (or a JSONL batch)")
+    ask.add_argument("question", nargs="?", help="the question, in Chinese")
+    ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    ask.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="judge validity on this date (default: today)")
+    ask.add_argument("--jsonl", type=Path, metavar="IN", help="batch input: one {id, question, as_of?, history?} per line")
+    ask.add_argument("--out", type=Path, metavar="OUT", help="batch output file (JSONL)")
+    ask.add_argument("--index", type=Path, metavar="DIR")
+    ask.set_defaults(handler=_ask)
+
+    serve = commands.add_parser("serve", help="start the web chat (builds the index on first use)")
+    serve.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: 7860)")
+    serve.set_defaults(handler=_serve)
+
+    bench = commands.add_parser("bench", help="print ingest time, query latency and memory figures")
+    bench.add_argument("--regulations", type=Path, metavar="DIR", help="also ingest this regulations folder and measure again")
+    bench.add_argument("--queries", type=int, default=50, help="how many timed queries (default: 50)")
+    bench.set_defaults(handler=_bench)
+    return parser
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"无效日期：{value!r}，请用 YYYY-MM-DD 格式，例如 2024-03-01。") from None
+
+
+def _config(args, **overrides):
+    index = getattr(args, "index", None)
+    return settings.load({"index_dir": str(index) if index else None, **overrides})
+
+
+# -- commands -----------------------------------------------------------------
+
+
+def _setup_model(args) -> int:
+    from ingest.e5_conversion import ModelConversionError, convert
+
+    config = settings.load()
+    try:
+        path = convert(config.model, force=args.force)
+    except ModelConversionError as error:
+        raise UsageError(str(error)) from error
+    print(f"模型就绪：{path}")
+    return 0
+
+
+def _ingest(args) -> int:
+    from assistant.progress import TqdmProgress
+    from ingest.embedding import SentenceTransformerEmbedder
+    from ingest.index import IndexBuilder
+    from ingest.tokenizer import ChineseTokenizer
+
+    config = _config(args)
+    corpus = args.corpus or list(config.corpus)
+    embedder = SentenceTransformerEmbedder(config.model)
+    tokenizer = ChineseTokenizer(config.user_dict, config.jieba_cache)
+    with TqdmProgress() as progress:
+        report = IndexBuilder(config.index_dir, embedder, tokenizer, progress=progress).run(corpus, force=args.force)
+    if report.up_to_date:
+        print(f"索引已是最新（{report.documents} 个文件，{report.clauses} 个条款），无需重建。")
+    else:
+        print(
+            f"索引已建立：{report.documents} 个文件，{report.clauses} 个条款，{report.chunks} 个片段；"
+            f"复用 {report.reused_documents} 个未变化文件的向量，新计算 {report.embedded_chunks} 个；用时 {report.seconds:.1f} 秒。"
+        )
+    return 0
+
+
+def _docs(args) -> int:
+    from ingest.index import ClauseIndex
+
+    config = _config(args)
+    index = ClauseIndex.open(config.index_dir)
+    counts: dict[str, int] = {}
+    for clause in index.clauses.values():
+        counts[clause.doc_id] = counts.get(clause.doc_id, 0) + 1
+    rows = []
+    for document in index.documents.values():
+        rows.append(
+            {
+                "doc_id": document.doc_id,
+                "doc_number": document.doc_number,
+                "title": document.title,
+                "issuer": document.issuer,
+                "date": document.date.isoformat() if document.date else None,
+                "valid_from": document.valid_from.isoformat() if document.valid_from else None,
+                "valid_until": document.valid_until.isoformat() if document.valid_until else None,
+                "n_clauses": counts.get(document.doc_id, 0),
+                "source": document.source,
+            }
+        )
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            until = row["valid_until"] or "未载明"
+            print(f"{row['doc_number'] or row['doc_id']}\t{row['title']}\t{row['date'] or ''}\t有效期至 {until}\t{row['n_clauses']} 条")
+    return 0
+
+
+def _ask(args) -> int:
+    from assistant.service import Assistant
+
+    if args.jsonl is None and args.question is None:
+        raise UsageError("请给出问题，例如：policy-assistant ask \"普惠医联保起付线是多少？\"，或用 --jsonl IN --out OUT 批量提问。")
+    if args.jsonl is not None and args.question is not None:
+        raise UsageError("--jsonl 与单个问题不能同时使用。")
+    batch = _read_batch(args.jsonl) if args.jsonl is not None else None
+    if batch is not None and args.out is None:
+        raise UsageError("批量提问需要 --out OUT 指定输出文件。")
+    assistant = Assistant.from_config(_config(args))
+    if batch is None:
+        answer = assistant.ask(args.question, as_of=args.as_of)
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            print(_render(answer))
+        return 0
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = args.out.with_name(args.out.name + ".partial")
+    with temporary.open("w", encoding="utf-8") as handle:
+        for item in batch:
+            answer = assistant.ask(item["question"], history=item["history"], as_of=item["as_of"] or args.as_of, question_id=item["id"])
+            handle.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
+    temporary.replace(args.out)
+    print(f"已回答 {len(batch)} 个问题，结果写入 {args.out}")
+    return 0
+
+
+def _read_batch(path: Path) -> list[dict]:
+    """Read and check the whole batch before loading the model, naming any bad line."""
+    if not path.exists():
+        raise UsageError(f"找不到输入文件：{path}")
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise UsageError(f"{path} 第 {number} 行不是合法的 JSON：{error.msg}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("question"), str):
+            raise UsageError(f"{path} 第 {number} 行缺少字符串字段 question。")
+        as_of = None
+        if data.get("as_of"):
+            try:
+                as_of = date.fromisoformat(str(data["as_of"]))
+            except ValueError:
+                raise UsageError(f"{path} 第 {number} 行的 as_of 不是 YYYY-MM-DD 日期：{data['as_of']!r}") from None
+        history = []
+        for turn in data.get("history") or []:
+            if not isinstance(turn, dict) or turn.get("role") not in ("user", "assistant") or not isinstance(turn.get("content"), str):
+                raise UsageError(f"{path} 第 {number} 行的 history 每项应为 {{role: user|assistant, content}}。")
+            history.append(Turn(turn["role"], turn["content"]))
+        items.append({"id": data.get("id", str(number)), "question": data["question"], "as_of": as_of, "history": history})
+    return items
+
+
+def _render(answer) -> str:
+    lines = [answer.answer]
+    for number, citation in enumerate(answer.citations, start=1):
+        lines.append(f"\n[{number}] 《{citation.title}》{citation.doc_number or ''} {citation.section}\n{citation.quote}")
+    return "\n".join(lines)
+
+
+def _serve(args) -> int:
+    from ui.app import serve
+
+    config = settings.load({"host": args.host, "port": str(args.port) if args.port else None})
+    serve(config)
+    return 0
+
+
+def _bench(args) -> int:
+    from eval.bench import run_bench
+
+    run_bench(settings.load(), regulations=args.regulations, queries=args.queries)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The assistant: validate a question, use the conversation, retrieve, answer.
+
+Usage::
+
+    assistant = Assistant.from_config(settings.load())
+    reply = assistant.ask("普惠医联保住院起付线是多少？")
+    print(reply.answer, reply.citations[0].section)
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from assistant.answering import Composer, Evidence
+from assistant.retrieval import HybridSearcher
+from assistant.settings import Config
+from assistant.types import Answer, Turn
+from ingest.embedding import Embedder, SentenceTransformerEmbedder
+from ingest.index import ClauseIndex
+from ingest.tokenizer import ChineseTokenizer
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Short questions that lean on the previous turn: "那第二阶段呢？", "还有呢", "如果是慢阻肺呢".
+_FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|还有|另外|这个|那个|它|其中|第[一二三四五六七八九十]+)|呢[？?]?$")
+
+EXAMPLES: tuple[str, ...] = (
+    "三明普惠医联保在统筹区内住院的起付标准是多少？",
+    "“一窗受理”改革第一阶段要配多少工作人员？",
+    "差评多久内要完成整改反馈？",
+    "福建省政府质量奖多久评审一次？",
+    "地方政府储备粮稻谷的参考储存年限是几年？",
+    "工业用地“标准地”出让前要做哪些区域评估？",
+)
+
+
+class Assistant:
+    """Answers questions over the indexed corpus."""
+
+    def __init__(self, index: ClauseIndex, embedder: Embedder, tokenizer: ChineseTokenizer, config: Config):
+        self.index = index
+        self.config = config
+        self.tokenizer = tokenizer
+        self.searcher = HybridSearcher(index, embedder, tokenizer, fusion=config.fusion)
+        self.composer = Composer(tokenizer, min_confidence=config.min_confidence)
+
+    @classmethod
+    def from_config(cls, config: Config) -> Assistant:
+        """Open the live index and load the embedding model (raises errors that say what to run)."""
+        index = ClauseIndex.open(config.index_dir)
+        embedder = SentenceTransformerEmbedder(config.model)
+        tokenizer = ChineseTokenizer(config.user_dict, config.jieba_cache)
+        return cls(index, embedder, tokenizer, config)
+
+    def ask(
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        as_of: date | None = None,
+        question_id: str | None = None,
+    ) -> Answer:
+        """Answer one question; ``history`` holds earlier turns, ``as_of`` the date validity is judged on."""
+        as_of = as_of or date.today()
+        original = question if isinstance(question, str) else ""
+        text = " ".join(original.split())
+        if not text:
+            return Answer(question=original, kind="clarify", id=question_id, answer="请输入您想问的问题，例如：" + EXAMPLES[0])
+        notes: tuple[str, ...] = ()
+        if len(text) > self.config.max_question_chars:
+            text = text[: self.config.max_question_chars]
+            notes = (f"问题太长，只按前 {self.config.max_question_chars} 个字查找",)
+        if not _HAN.search(text):
+            return Answer(
+                question=original,
+                kind="clarify",
+                id=question_id,
+                answer="目前只能回答中文问题，请用中文描述您想了解的政策，例如：" + EXAMPLES[0],
+            )
+        query = self.query_for(text, history or [])
+        hits = self.searcher.search(query, k=10)
+        evidence = [self._evidence(hit) for hit in hits]
+        answer = self.composer.compose(original, query, evidence, as_of, notes)
+        return Answer(**{**answer.__dict__, "id": question_id})
+
+    def query_for(self, question: str, history: list[Turn]) -> str:
+        """The retrieval query: a follow-up borrows the previous question's words."""
+        previous = next((t.content for t in reversed(history) if t.role == "user" and t.content.strip()), None)
+        if previous and (len(question) <= 12 or _FOLLOW_UP.search(question)):
+            return f"{previous.strip()} {question}"
+        return question
+
+    def _evidence(self, hit) -> Evidence:
+        clause = self.index.clauses[hit.clause_id]
+        return Evidence(clause, self.index.documents[clause.doc_id], hit.score, hit.dense, hit.lexical)

@@ -1,0 +1,86 @@
+"""What the assistant hands back: answers, citations, retrieved clauses (the CLI/JSON contract)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+AnswerKind = Literal["answer", "calculation", "clarify", "not_found"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A clause an answer relies on, with its verbatim text as the quote."""
+
+    clause_id: str
+    doc_id: str
+    doc_number: str | None
+    title: str
+    section: str
+    quote: str
+
+    def to_dict(self) -> dict:
+        return {
+            "clause_id": self.clause_id,
+            "doc_number": self.doc_number,
+            "title": self.title,
+            "section": self.section,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """One ranked clause from retrieval, with the scores that put it there."""
+
+    clause_id: str
+    doc_id: str
+    doc_number: str | None
+    title: str
+    section: str
+    score: float
+    text: str
+    dense: float | None = None
+    lexical: float | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "clause_id": self.clause_id,
+            "doc_number": self.doc_number,
+            "section": self.section,
+            "score": round(self.score, 6),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The assistant's reply to one question."""
+
+    question: str
+    kind: AnswerKind
+    answer: str
+    citations: tuple[Citation, ...] = ()
+    retrieved: tuple[Retrieved, ...] = ()
+    calculation: dict | None = None
+    id: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "question": self.question,
+            "kind": self.kind,
+            "answer": self.answer,
+            "citations": [c.to_dict() for c in self.citations],
+            "calculation": self.calculation,
+            "retrieved": [r.to_dict() for r in self.retrieved[:10]],
+        }
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier message of a conversation."""
+
+    role: Literal["user", "assistant"]
+    content: str

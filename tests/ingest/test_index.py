@@ -1,0 +1,121 @@
+"""Index builds: idempotent, incremental by document hash, atomic under a kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.embedding import HashingEmbedder
+from ingest.errors import IndexMissingError
+from ingest.index import ClauseIndex, IndexBuilder
+from tests.conftest import ROOT
+
+REGULATION = """# {title}
+
+2020年1月1日 中华人民共和国国务院令第{number}号公布
+
+<!-- INFO END -->
+
+## 第一章 总则
+
+第一条 为了{purpose}，制定本条例。
+
+第二条 本条例自2020年3月1日起施行。
+"""
+
+
+def _write_regulations(folder: Path, purposes: list[str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, purpose in enumerate(purposes, start=1):
+        title = f"测试条例{number}"
+        (folder / f"{title}(2020-01-01).md").write_text(
+            REGULATION.format(title=title, number=700 + number, purpose=purpose), encoding="utf-8"
+        )
+
+
+def test_rebuild_gives_same_ids_and_counts_without_duplicates(fake_index_dir, tokenizer):
+    first = ClauseIndex.open(fake_index_dir)
+    report = IndexBuilder(fake_index_dir, HashingEmbedder(), tokenizer).run([ROOT / "corpus"], force=True)
+    second = ClauseIndex.open(fake_index_dir)
+    assert report.reused_documents == report.documents == 19
+    assert report.embedded_chunks == 0
+    assert sorted(first.clauses) == sorted(second.clauses)
+    assert second.collection.count() == len(second.chunks) == len({c.chunk_id for c in second.chunks})
+
+
+def test_unchanged_corpus_is_reported_up_to_date(fake_index_dir, tokenizer):
+    report = IndexBuilder(fake_index_dir, HashingEmbedder(), tokenizer).run([ROOT / "corpus"])
+    assert report.up_to_date
+    assert report.embedded_chunks == 0
+
+
+def test_only_changed_documents_are_embedded_again(tmp_path, tokenizer):
+    corpus = tmp_path / "regs"
+    _write_regulations(corpus, ["保护环境", "规范市场", "方便群众"])
+    builder = IndexBuilder(tmp_path / "index", HashingEmbedder(), tokenizer)
+    first = builder.run([corpus])
+    assert (first.documents, first.reused_documents) == (3, 0)
+    _write_regulations(corpus, ["保护环境", "规范市场", "方便群众办事"])
+    second = builder.run([corpus])
+    assert (second.documents, second.reused_documents) == (3, 2)
+    assert second.embedded_chunks == 3  # the changed regulation: notice + two articles
+    index = ClauseIndex.open(tmp_path / "index")
+    assert any("方便群众办事" in c.text for c in index.clauses.values())
+    assert index.collection.count() == 9
+
+
+def test_missing_index_says_which_command_builds_it(tmp_path):
+    with pytest.raises(IndexMissingError, match="policy-assistant ingest"):
+        ClauseIndex.open(tmp_path / "nothing-here")
+
+
+def test_a_kill_mid_ingest_leaves_the_previous_index_serving(tmp_path, tokenizer):
+    corpus = tmp_path / "regs"
+    index_dir = tmp_path / "index"
+    _write_regulations(corpus, ["保护环境", "规范市场"])
+    IndexBuilder(index_dir, HashingEmbedder(), tokenizer).run([corpus])
+    live_before = (index_dir / "CURRENT").read_text()
+    _write_regulations(corpus, ["保护森林", "规范交易", "方便群众"])
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        sys.path.insert(0, {str(ROOT)!r})
+        from pathlib import Path
+        from ingest.embedding import HashingEmbedder
+        from ingest.index import IndexBuilder
+        from ingest.tokenizer import ChineseTokenizer
+
+        class Slow(HashingEmbedder):
+            def embed_passages(self, texts, progress=False):
+                print("EMBEDDING", flush=True)
+                time.sleep(60)
+                return super().embed_passages(texts)
+
+        tokenizer = ChineseTokenizer(Path({str(ROOT / 'corpus' / 'userdict.txt')!r}))
+        IndexBuilder(Path({str(index_dir)!r}), Slow(), tokenizer).run([Path({str(corpus)!r})])
+        """
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "EMBEDDING"
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    builds = sorted(p.name for p in (index_dir / "builds").iterdir())
+    assert len(builds) == 2  # the live build and the half-built one
+    assert (index_dir / "CURRENT").read_text() == live_before
+    index = ClauseIndex.open(index_dir)
+    assert any("保护环境" in c.text for c in index.clauses.values())
+    # The next ingest completes and sweeps the half-built folder away.
+    IndexBuilder(index_dir, HashingEmbedder(), tokenizer).run([corpus])
+    assert (index_dir / "CURRENT").read_text() != live_before
+    assert len(list((index_dir / "builds").iterdir())) == 2  # new live + previous (kept for running readers)
+    assert any("保护森林" in c.text for c in ClauseIndex.open(index_dir).clauses.values())
