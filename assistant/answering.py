@@ -8,6 +8,7 @@ the nearest clauses instead of guessing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,6 +32,18 @@ class Evidence:
     lexical: float | None
 
 
+# Words of the asking, not of the thing asked about: they never appear in clauses.
+_ASKING_WORDS = frozenset(
+    "现在 今年 目前 拿 做 去 还 里 要 能 会 哪 哪家 哪个 哪天 哪些 几号 几点 时候 什么 什么时候 最晚 最迟 多久 多长 长时间 多长时间 "
+    "之后 以后 已经 自己 咱们 我家 我妈 我爸 老人 一下 还能 有用 有用吗 怎么办 能不能 会不会 不让 叫 说 指 没有 有没有 吗 "
+    "想 问 请问 知道 告诉 办 弄 搞 交了 了解".split()
+)
+_MONEY_QUESTION = re.compile(r"多少钱|罚(款)?多少|补贴多少|奖金|费(用)?是?多少|工资|价格|卖多少")
+_MONEY = re.compile(r"\d\s*(万|千)?\s*元")
+_CLOCK_QUESTION = re.compile(r"几点")
+_CLOCK = re.compile(r"\d{1,2}\s*[:：点时]")
+
+
 class Composer:
     """Write the answer for a question from ranked evidence.
 
@@ -38,35 +51,45 @@ class Composer:
     ``confidence()`` is exposed so it can be calibrated on labelled questions.
     """
 
-    def __init__(self, tokenizer: ChineseTokenizer, min_confidence: float = 0.55, dense_floor: float = 0.78, dense_span: float = 0.1):
+    def __init__(
+        self,
+        tokenizer: ChineseTokenizer,
+        idf: Callable[[str], float],
+        min_confidence: float = 0.35,
+        rewrite: Callable[[str], str] = lambda text: text,
+    ):
         self.tokenizer = tokenizer
+        self.idf = idf
         self.min_confidence = min_confidence
-        self.dense_floor = dense_floor
-        self.dense_span = dense_span
+        self.rewrite = rewrite
 
     def confidence(self, query: str, evidence: list[Evidence]) -> float:
-        """How sure retrieval is that the top clause addresses the question (0–1).
+        """How sure retrieval is that the corpus answers the question (0–1).
 
-        Half from the vector similarity of the top clause (rescaled: e5 puts unrelated
-        Chinese text around 0.78), half from how many of the question's words the top
-        clauses contain.
+        The share of the question's words, weighted by how rare they are in the
+        corpus, that the best of the top three clauses contains: a question about
+        "高龄津贴每个月领多少" is near the 老龄 clauses, but "每个月" and "领" are
+        nowhere in them. A question asking for money or a clock time whose clauses
+        hold no amount or time is marked down by half.
         """
         if not evidence:
             return 0.0
-        top = evidence[0]
-        dense = max((e.dense or 0.0) for e in evidence[:3])
-        semantic = min(1.0, max(0.0, (dense - self.dense_floor) / self.dense_span))
-        return 0.5 * semantic + 0.5 * self.coverage(query, evidence[:3] if top.dense is None else evidence[:1])
+        best = max(self.coverage(query, item) for item in evidence[:3])
+        if _MONEY_QUESTION.search(query) and not any(_MONEY.search(e.clause.text) for e in evidence[:3]):
+            best *= 0.5
+        if _CLOCK_QUESTION.search(query) and not any(_CLOCK.search(e.clause.text) for e in evidence[:3]):
+            best *= 0.5
+        return best
 
-    def coverage(self, query: str, evidence: list[Evidence]) -> float:
-        """Share of the question's distinct words (weighted by length) found in the clauses."""
-        words = set(self.tokenizer.tokens(query))
+    def coverage(self, query: str, evidence: Evidence) -> float:
+        """IDF-weighted share of the question's words found in one clause (with its title and path)."""
+        words = {w for w in self.tokenizer.tokens(self.rewrite(query)) if w not in _ASKING_WORDS}
         if not words:
             return 0.0
-        text = normalise("".join(e.document.title + e.clause.section + e.clause.text for e in evidence))
-        total = sum(len(w) for w in words)
-        found = sum(len(w) for w in words if w in text)
-        return found / total
+        text = normalise(evidence.document.title + evidence.clause.section + evidence.clause.context + evidence.clause.text)
+        total = sum(self.idf(w) for w in words)
+        found = sum(self.idf(w) for w in words if w in text)
+        return found / total if total else 0.0
 
     def compose(self, question: str, query: str, evidence: list[Evidence], as_of: date, notes: tuple[str, ...] = ()) -> Answer:
         retrieved = tuple(_retrieved(e) for e in evidence)
@@ -80,8 +103,6 @@ class Composer:
             return Answer(question=question, kind="not_found", answer=prefix + text, retrieved=retrieved, notes=notes)
         top = evidence[0]
         chosen = [top]
-        if len(evidence) > 1 and evidence[1].score >= 0.97 * top.score and evidence[1].document.doc_id == top.document.doc_id:
-            chosen.append(evidence[1])
         lines = []
         for item in chosen:
             sentences = self.best_sentences(query, item.clause)
@@ -96,7 +117,7 @@ class Composer:
         sentences = split_sentences(clause.text)
         if len(sentences) <= limit:
             return sentences
-        words = set(self.tokenizer.tokens(query))
+        words = set(self.tokenizer.tokens(self.rewrite(query)))
         wants_number = bool(_ASKS_NUMBER.search(query))
 
         def score(sentence: str) -> float:
@@ -107,10 +128,10 @@ class Composer:
             return value
 
         ranked = sorted(range(len(sentences)), key=lambda i: (-score(sentences[i]), i))
-        keep = sorted(ranked[:limit])
-        if score(sentences[keep[-1]]) == 0:
-            keep = keep[:1]
-        return [sentences[i] for i in keep]
+        best = score(sentences[ranked[0]])
+        # A second sentence only when it is nearly as relevant and not a table fragment.
+        keep = [ranked[0]] + [i for i in ranked[1:limit] if score(sentences[i]) >= 0.6 * best and len(sentences[i]) >= 12]
+        return [sentences[i] for i in sorted(keep)]
 
 
 def _validity_warning(document: Document, as_of: date) -> str:

@@ -7,6 +7,7 @@ rank fusion (``rrf``) is the default because the two score scales are unrelated;
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,11 +16,14 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.thesaurus import Thesaurus
 from ingest.embedding import Embedder
 from ingest.index import ClauseIndex
 from ingest.tokenizer import ChineseTokenizer
 
 MODES = ("hybrid", "dense", "bm25")
+# "第十六条", "第二阶段", "第三章": a clerk citing a clause by its number.
+_LABEL_MENTION = re.compile(r"第[一二三四五六七八九十百零〇两]+[条章节阶段]+")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class HybridSearcher:
         fusion: str = "rrf",
         candidates: int = 60,
         rrf_k: int = 60,
+        thesaurus: Thesaurus | None = None,
     ):
         if fusion not in ("rrf", "weighted"):
             raise ValueError(f"Invalid fusion: {fusion!r}. Choose from 'rrf', 'weighted'.")
@@ -67,6 +72,7 @@ class HybridSearcher:
         self.fusion = fusion
         self.candidates = candidates
         self.rrf_k = rrf_k
+        self.thesaurus = thesaurus or Thesaurus({})
         self._chunk_clause = [c.clause_id for c in index.chunks]
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
@@ -91,7 +97,19 @@ class HybridSearcher:
                 )
             )
         hits.sort(key=lambda h: (-h.score, h.clause_id))
+        if mode == "hybrid":
+            hits = self._prefer_cited_labels(query, hits)
         return hits[:k]
+
+    def _prefer_cited_labels(self, query: str, hits: list[Hit]) -> list[Hit]:
+        """Candidates whose own number the question names ("第一阶段") get one more fused vote."""
+        mentioned = set(_LABEL_MENTION.findall(query))
+        if not mentioned:
+            return hits
+        named = [h for h in hits if mentioned & set(self.index.clauses[h.clause_id].labels)]
+        bonus = {h.clause_id: 1.0 / (self.rrf_k + rank) for rank, h in enumerate(named, start=1)}
+        boosted = [Hit(h.clause_id, h.score + bonus.get(h.clause_id, 0.0), h.dense, h.lexical, h.dense_rank, h.lexical_rank) for h in hits]
+        return sorted(boosted, key=lambda h: (-h.score, h.clause_id))
 
     def _fuse(self, clause_id, dense, lexical, dense_rank, lexical_rank, mode) -> float:
         if mode == "dense":
@@ -124,7 +142,7 @@ class HybridSearcher:
         return best
 
     def _lexical(self, query: str) -> dict[str, float]:
-        tokens = [t for t in self.tokenizer.tokens(query) if t in self.index.bm25_vocab]
+        tokens = [t for t in self.tokenizer.tokens(self.thesaurus.rewrite(query)) if t in self.index.bm25_vocab]
         if not tokens:
             return {}
         count = len(self._chunk_clause)

@@ -15,6 +15,7 @@ from datetime import date
 from assistant.answering import Composer, Evidence
 from assistant.retrieval import HybridSearcher
 from assistant.settings import Config
+from assistant.thesaurus import Thesaurus
 from assistant.types import Answer, Turn
 from ingest.embedding import Embedder, SentenceTransformerEmbedder
 from ingest.index import ClauseIndex
@@ -22,7 +23,7 @@ from ingest.tokenizer import ChineseTokenizer
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Short questions that lean on the previous turn: "那第二阶段呢？", "还有呢", "如果是慢阻肺呢".
-_FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|还有|另外|这个|那个|它|其中|第[一二三四五六七八九十]+)|呢[？?]?$")
+_FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|还有|另外|这个|那个|它|其中)|呢[？?]?$")
 
 EXAMPLES: tuple[str, ...] = (
     "三明普惠医联保在统筹区内住院的起付标准是多少？",
@@ -41,8 +42,9 @@ class Assistant:
         self.index = index
         self.config = config
         self.tokenizer = tokenizer
-        self.searcher = HybridSearcher(index, embedder, tokenizer, fusion=config.fusion)
-        self.composer = Composer(tokenizer, min_confidence=config.min_confidence)
+        self.thesaurus = Thesaurus.load(config.thesaurus)
+        self.searcher = HybridSearcher(index, embedder, tokenizer, fusion=config.fusion, thesaurus=self.thesaurus)
+        self.composer = Composer(tokenizer, index.idf, min_confidence=config.min_confidence, rewrite=self.thesaurus.rewrite)
 
     @classmethod
     def from_config(cls, config: Config) -> Assistant:
@@ -85,7 +87,7 @@ class Assistant:
     def query_for(self, question: str, history: list[Turn]) -> str:
         """The retrieval query: a follow-up borrows the previous question's words."""
         previous = next((t.content for t in reversed(history) if t.role == "user" and t.content.strip()), None)
-        if previous and (len(question) <= 12 or _FOLLOW_UP.search(question)):
+        if previous and _FOLLOW_UP.search(question):
             return f"{previous.strip()} {question}"
         return question
 

@@ -32,7 +32,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("corpus", "corpus", "POLICY_CORPUS", f"Corpus folders to ingest, separated by '{os.pathsep}' (a gazette manifest folder or a folder of regulation .md files)."),
     Setting("host", "127.0.0.1", "POLICY_HOST", "Address the web chat listens on."),
     Setting("port", "7860", "POLICY_PORT", "Port the web chat listens on."),
-    Setting("min_confidence", "0.55", "POLICY_MIN_CONFIDENCE", "Below this retrieval confidence (0–1) the assistant says the corpus does not cover the question."),
+    Setting("min_confidence", "0.35", "POLICY_MIN_CONFIDENCE", "Below this retrieval confidence (0–1) the assistant says the corpus does not cover the question."),
     Setting("max_question_chars", "300", "POLICY_MAX_QUESTION_CHARS", "Longer questions are cut to this many characters (and the answer says so)."),
     Setting("fusion", "rrf", "POLICY_FUSION", "How lexical and vector rankings are fused: rrf (reciprocal rank fusion) or weighted (score blend)."),
 )
@@ -61,6 +61,10 @@ class Config:
     @property
     def user_dict(self) -> Path:
         return PROJECT_ROOT / "corpus" / "userdict.txt"
+
+    @property
+    def thesaurus(self) -> Path:
+        return PROJECT_ROOT / "corpus" / "thesaurus.yaml"
 
 
 def load(overrides: dict[str, str | None] | None = None, environ: dict[str, str] | None = None) -> Config:

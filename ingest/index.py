@@ -31,7 +31,7 @@ from ingest.errors import CorpusError, IndexMissingError
 from ingest.tokenizer import ChineseTokenizer
 from ingest.types import Chunk, Clause, Document
 
-PARSER_VERSION = "2026.11.22-1"  # bump when parsing or chunking changes what clauses look like
+PARSER_VERSION = "2026.11.22-2"  # bump when parsing or chunking changes what clauses look like
 COLLECTION = "clauses"
 CURRENT = "CURRENT"
 _BATCH = 64
@@ -283,6 +283,14 @@ class ClauseIndex:
 
         self.bm25 = bm25s.BM25.load(str(build_dir / "bm25"), show_progress=False)
         self.bm25_vocab: dict[str, int] = self.bm25.vocab_dict
+        indptr = np.asarray(self.bm25.scores["indptr"])
+        self._chunk_count = int(self.bm25.scores["num_docs"])
+        self._df = {t: int(indptr[i + 1] - indptr[i]) for t, i in self.bm25_vocab.items() if i + 1 < len(indptr)}
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a token over chunks (unseen tokens get the highest)."""
+        df = self._df.get(token, 0)
+        return float(np.log((self._chunk_count - df + 0.5) / (df + 0.5) + 1.0))
 
     @classmethod
     def open(cls, index_dir: Path) -> ClauseIndex:

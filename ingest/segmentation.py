@@ -129,6 +129,7 @@ class Segmenter:
         if marker.kind == "annex":
             self._stack.clear()
             self._in_annex = True
+            self._tables_seen = 0  # each attachment numbers its own tables
         heading = heading_of(paragraph.text, marker)
         if marker.kind == "annex":
             title = self._pending_title.text if self._pending_title else ""

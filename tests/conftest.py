@@ -46,3 +46,30 @@ def fake_index_dir(tmp_path_factory, tokenizer):
     directory = tmp_path_factory.mktemp("fake-index")
     IndexBuilder(directory, HashingEmbedder(), tokenizer).run([CORPUS])
     return directory
+
+
+@pytest.fixture(scope="session")
+def real_config():
+    """Settings for integration tests: the real converted model and an index of the gazettes.
+
+    Both live in the project's ignored data folder and are reused between runs; the
+    index build is skipped when nothing changed.
+    """
+    from assistant import settings
+    from ingest.e5_conversion import convert
+    from ingest.embedding import SentenceTransformerEmbedder
+
+    config = settings.load(
+        {"data_dir": str(TEST_CACHE), "model": str(ROOT / ".data" / "models" / "multilingual-e5-small")}, environ={}
+    )
+    convert(config.model)
+    tokenizer = ChineseTokenizer(config.user_dict, config.jieba_cache)
+    IndexBuilder(config.index_dir, SentenceTransformerEmbedder(config.model), tokenizer).run(list(config.corpus))
+    return config
+
+
+@pytest.fixture(scope="session")
+def real_assistant(real_config):
+    from assistant.service import Assistant
+
+    return Assistant.from_config(real_config)
