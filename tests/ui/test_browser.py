@@ -1,0 +1,68 @@
+"""End to end in a real headless Chromium: ask in the chat, open the citation, follow it to the document."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+DOC_NUMBER = "明政办规〔2023〕4号"
+# Names the city: the bare "差评多久内要完成整改反馈？" is answered from the province's 闽政〔2022〕24号.
+QUESTION = "三明市一窗受理收到差评，多久内要完成整改反馈？"
+QUOTE = "2个工作日内完成整改反馈"
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.integration
+def test_chat_answer_cites_clause_and_links_to_document(server_url, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.goto(server_url + "/", wait_until="domcontentloaded")
+    question = page.locator("#question textarea")
+    expect(question).to_be_visible(timeout=30_000)
+    question.fill(QUESTION)
+    page.locator("#send").click()
+
+    citation = page.locator("#chat details.citation").filter(has_text=DOC_NUMBER).first
+    expect(citation).to_be_attached(timeout=120_000)
+    assert QUOTE in _squash(page.locator("#chat .answer-answer").last.inner_text())
+
+    citation.locator("summary").click()
+    expect(citation).to_have_attribute("open", "")
+    summary = citation.locator("summary").inner_text()
+    assert "差评处理机制" in summary, summary
+    quote = citation.locator("blockquote")
+    expect(quote).to_be_visible()
+    assert QUOTE in _squash(quote.inner_text())
+
+    shot = tmp_path / "chat.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"\nchat screenshot: {shot}")
+
+    with browser.expect_page() as opened:
+        citation.get_by_role("link", name="查看全文").click()
+    document = opened.value
+    document.wait_for_load_state("domcontentloaded")
+    url = urlsplit(document.url)
+    assert unquote(url.path) == f"/doc/{DOC_NUMBER}"
+    anchor = url.fragment
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", anchor), anchor
+
+    expect(document.locator("h1")).to_contain_text("一窗受理")
+    expect(document.locator("dl.meta")).to_contain_text(DOC_NUMBER)
+    target = document.locator(f"section#{anchor}")
+    expect(target).to_be_in_viewport()
+    expect(target.locator("h2")).to_contain_text("差评处理机制")
+    assert QUOTE in _squash(target.inner_text())
+    assert document.evaluate("document.querySelector(':target')?.id") == anchor
+    highlight = target.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert highlight not in ("rgba(0, 0, 0, 0)", "transparent"), highlight
+
+    shot = tmp_path / "document.png"
+    document.screenshot(path=str(shot))
+    print(f"document screenshot: {shot}")

@@ -1,0 +1,269 @@
+"""Rendering of answers and document pages, without a server."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+from assistant.types import Answer, Citation
+from ingest.types import Clause, Document, Span
+from ui import render
+
+DOC_ID = "明政办规〔2023〕4号"
+CLAUSE_ID = f"{DOC_ID}/四/（五）#1a2b3c4d"
+
+
+def _citation(**overrides) -> Citation:
+    values = dict(
+        clause_id=CLAUSE_ID,
+        doc_id=DOC_ID,
+        doc_number="明政办规〔2023〕4号",
+        title="三明市政务服务“好差评”管理办法",
+        section="四、工作机制 › （五）差评处理机制",
+        quote="对实名差评，要在 2 个工作日内完成整改反馈。",
+    )
+    values.update(overrides)
+    return Citation(**values)
+
+
+def _answer(*citations: Citation, kind="answer", text="根据《办法》：\n“2 个工作日内完成整改反馈。”") -> Answer:
+    return Answer(question="差评多久内要完成整改反馈？", kind=kind, answer=text, citations=citations)
+
+
+def _document(**overrides) -> Document:
+    values = dict(
+        doc_id=DOC_ID,
+        title="三明市政务服务“好差评”管理办法",
+        doc_number="明政办规〔2023〕4号",
+        canonical_number="明政办规〔2023〕4号",
+        issuer="三明市人民政府办公室",
+        date=date(2023, 3, 1),
+        kind="办法",
+        valid_from=date(2023, 4, 1),
+        valid_until=date(2028, 3, 31),
+        validity_note="",
+        repeals=(),
+        attachments=(),
+        source="gazettes/2023-04.md",
+        source_sha256="0" * 64,
+        span=Span(0, 10),
+        content_hash="abcd1234",
+    )
+    values.update(overrides)
+    return Document(**values)
+
+
+def _clause(labels, path, text, ordinal, doc_id=DOC_ID) -> Clause:
+    return Clause(
+        clause_id=f"{doc_id}/{'/'.join(labels)}#{ordinal:08x}",
+        doc_id=doc_id,
+        labels=tuple(labels),
+        path=tuple(path),
+        text=text,
+        spans=(Span(0, 1),),
+        ordinal=ordinal,
+    )
+
+
+class _Tags(HTMLParser):
+    """Collects (tag, attrs) pairs and the text, to check the HTML is well formed enough to parse."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def _parse(markup: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(markup)
+    parser.close()
+    return parser
+
+
+# -- anchors and links ----------------------------------------------------------
+
+
+def test_clause_anchor_is_stable_and_url_safe():
+    first = render.clause_anchor(CLAUSE_ID)
+    assert first == render.clause_anchor(CLAUSE_ID)
+    assert re.fullmatch(r"[a-z][a-z0-9-]*", first)
+    assert render.clause_anchor(CLAUSE_ID + "x") != first
+
+
+def test_doc_url_encodes_chinese_and_brackets():
+    url = render.doc_url(DOC_ID, CLAUSE_ID)
+    path, anchor = url.split("#")
+    assert path == "/doc/" + "%E6%98%8E%E6%94%BF%E5%8A%9E%E8%A7%84%E3%80%942023%E3%80%954%E5%8F%B7"
+    assert unquote(path) == f"/doc/{DOC_ID}"
+    assert anchor == render.clause_anchor(CLAUSE_ID)
+    assert url.isascii()
+    assert render.doc_url("a/b c") == "/doc/a%2Fb%20c"
+
+
+# -- answers --------------------------------------------------------------------
+
+
+def test_citation_box_has_summary_quote_and_link():
+    markup = render.answer_html(_answer(_citation()))
+    parsed = _parse(markup)
+    tags = [t for t, _ in parsed.tags]
+    assert "details" in tags and "summary" in tags and "blockquote" in tags
+    summary = re.search(r"<summary>(.*?)</summary>", markup).group(1)
+    assert "《三明市政务服务“好差评”管理办法》" in summary
+    assert "明政办规〔2023〕4号" in summary
+    assert "（五）差评处理机制" in summary
+    links = [a for t, a in parsed.tags if t == "a"]
+    assert links == [
+        {"href": render.doc_url(DOC_ID, CLAUSE_ID), "target": "_blank", "rel": "noopener"}
+    ]
+    assert "查看全文" in parsed.text
+
+
+def test_quote_is_verbatim_and_escaped():
+    quote = "凡<p>标签</p>与 A&B 公司、\"引号\"及 <script>alert(1)</script> 均原样显示"
+    markup = render.answer_html(_answer(_citation(quote=quote)))
+    assert "<p>" not in markup and "<script>" not in markup
+    assert "&lt;p&gt;标签&lt;/p&gt;" in markup
+    assert "A&amp;B" in markup
+    blockquote = re.search(r"<blockquote>(.*?)</blockquote>", markup).group(1)
+    assert _parse(blockquote).text == quote  # unescaped by a browser, it is the quote exactly
+
+
+def test_title_and_section_are_escaped():
+    markup = render.answer_html(_answer(_citation(title="A<b>&", section="一、<i>x</i>")))
+    summary = re.search(r"<summary>(.*?)</summary>", markup).group(1)
+    assert summary == "《A&lt;b&gt;&amp;》 明政办规〔2023〕4号 · 一、&lt;i&gt;x&lt;/i&gt;"
+
+
+def test_citation_without_number_or_section():
+    assert render.citation_summary(_citation(doc_number=None, section="")) == "《三明市政务服务“好差评”管理办法》"
+
+
+def test_answer_text_keeps_lines_and_has_no_blank_line():
+    markup = render.answer_html(_answer(_citation(), _citation(clause_id=CLAUSE_ID + "2"), text="第一行\n\n第二行 <b>\n"))
+    assert "第一行<br>第二行 &lt;b&gt;" in markup
+    assert "\n\n" not in markup  # one HTML block: Markdown leaves it alone
+    assert markup.count("<details") == 2
+
+
+def test_not_found_shows_text_and_no_citations():
+    text = "现有公报中没有找到能回答这个问题的条款。\n最接近的条款是（仅供参考，未必相关）：\n· 《甲》 一、"
+    markup = render.answer_html(_answer(kind="not_found", text=text))
+    assert "<details" not in markup
+    assert "answer-not_found" in markup
+    assert _parse(markup).text == text.replace("\n", "")
+    assert markup.count("<br>") == 2
+
+
+def test_user_and_plain_messages_are_escaped():
+    assert render.user_html("<img src=x onerror=alert(1)>") == '<div class="user-text">&lt;img src=x onerror=alert(1)&gt;</div>'
+    assert "&amp;" in render.message_html("A&B")
+
+
+# -- the document page ------------------------------------------------------------
+
+
+def test_document_page_lists_metadata_and_every_clause_in_order():
+    clauses = [
+        _clause(["一"], ["一、总则"], "第一条内容。", 1),
+        _clause(["四", "（五）"], ["四、工作机制", "（五）差评处理机制"], "在 2 个工作日内完成整改反馈 & <回访>。", 2),
+    ]
+    page = render.document_page(_document(), clauses)
+    parsed = _parse(page)
+    assert page.startswith("<!DOCTYPE html>")
+    for expected in ("三明市政务服务“好差评”管理办法", "明政办规〔2023〕4号", "三明市人民政府办公室", "2023-03-01", "2023-04-01 起至 2028-03-31"):
+        assert expected in parsed.text
+    ids = [a["id"] for t, a in parsed.tags if t == "section"]
+    assert ids == [render.clause_anchor(c.clause_id) for c in clauses]
+    assert "四、工作机制 › （五）差评处理机制" in parsed.text
+    assert "在 2 个工作日内完成整改反馈 & <回访>。" in parsed.text
+    assert "&lt;回访&gt;" in page
+    assert ":target" in page
+    assert parsed.text.index("第一条内容") < parsed.text.index("完成整改反馈")
+
+
+def test_document_page_escapes_metadata():
+    page = render.document_page(_document(title="<script>x</script>", issuer="A&B", doc_number=None), [])
+    assert "<script>x" not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "A&amp;B" in page
+
+
+def test_validity_text_variants():
+    assert render.validity_text(_document(valid_from=None, valid_until=None)) == "未载明"
+    assert render.validity_text(_document(valid_until=None)) == "2023-04-01 起施行，未载明截止日期"
+    assert render.validity_text(_document(valid_from=None, validity_note="有效期5年")) == "有效期至 2028-03-31（有效期5年）"
+
+
+def test_not_found_page_is_chinese_and_escaped():
+    page = render.not_found_page("<x>〔2099〕")
+    assert "未找到该文件" in page
+    assert "&lt;x&gt;〔2099〕" in page
+
+
+# -- the chat handler's formatting of replies and errors (no server) -------------------
+
+
+class _FakeAssistant:
+    def __init__(self, result=None, error=None):
+        self.result, self.error, self.calls = result, error, []
+
+    def ask(self, question, history=None, as_of=None):
+        self.calls.append((question, history, as_of))
+        if self.error:
+            raise self.error
+        return self.result
+
+
+def test_reply_passes_history_and_date_and_renders_answer():
+    from assistant.types import Turn
+    from ui.app import _reply
+
+    fake = _FakeAssistant(result=_answer(_citation()))
+    turns = [{"role": "user", "text": "第一阶段呢？", "html": "x"}, {"role": "assistant", "text": "答", "html": "y"}]
+    text, markup = _reply(fake, "那第二阶段呢？", "2024-09-13", turns)
+    assert fake.calls == [("那第二阶段呢？", [Turn("user", "第一阶段呢？"), Turn("assistant", "答")], date(2024, 9, 13))]
+    assert text == _answer().answer
+    assert markup == render.answer_html(_answer(_citation()))
+
+
+def test_reply_defaults_to_today_and_rejects_bad_dates():
+    from ui.app import _reply
+
+    fake = _FakeAssistant(result=_answer())
+    _reply(fake, "问", "  ", [])
+    assert fake.calls[0][2] == date.today()
+    text, markup = _reply(fake, "问", "2024-13-45", [])
+    assert "2024-13-45" in text and "YYYY-MM-DD" in text
+    assert len(fake.calls) == 1
+
+
+def test_reply_shows_user_errors_and_hides_tracebacks(capsys):
+    from assistant.errors import AssistantError, IndexMissingError
+    from ui.app import APOLOGY, _reply
+
+    for error in (AssistantError("设置有误：<x>"), IndexMissingError("索引不存在，请先运行 ingest")):
+        text, markup = _reply(_FakeAssistant(error=error), "问", "", [])
+        assert text == str(error)
+        assert html.escape(str(error)) in markup
+    text, markup = _reply(_FakeAssistant(error=RuntimeError("secret internals")), "问", "", [])
+    assert text == APOLOGY and "secret" not in markup and "Traceback" not in markup
+    assert "RuntimeError: secret internals" in capsys.readouterr().err
+
+
+def test_build_app_makes_blocks():
+    import gradio as gr
+
+    from ui.app import build_app
+
+    assert isinstance(build_app(_FakeAssistant(result=_answer())), gr.Blocks)

@@ -1,0 +1,185 @@
+"""The web chat (Gradio) and the document pages, served by one uvicorn server.
+
+Usage::
+
+    serve(settings.load())          # what `policy-assistant serve` runs
+
+``build_app`` returns the Gradio Blocks for an ``Assistant``; ``create_server`` mounts it
+into a FastAPI app next to ``GET /doc/{doc_id}``. All formatting lives in ``ui.render``.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported anywhere below
+
+import sys  # noqa: E402
+import traceback  # noqa: E402
+from datetime import date  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+from assistant.errors import AssistantError, IngestError  # noqa: E402
+from assistant.types import Turn  # noqa: E402
+from ui import render  # noqa: E402
+
+if TYPE_CHECKING:
+    import fastapi
+    import gradio as gr
+
+    from assistant.service import Assistant
+    from assistant.settings import Config
+
+TITLE = "政策问答助手"
+DESCRIPTION = "根据已收录的政府公报回答政策问题，每个回答都附上原文条款，点开可核对出处。"
+APOLOGY = "抱歉，处理这个问题时出了点问题，请稍后再试或换个问法。"
+THINKING = "正在查找相关条款……"
+
+# Styles for the chat's citation boxes (passed to Gradio as app-level CSS).
+CSS = """
+.citations { margin-top: .6em; }
+details.citation { border: 1px solid var(--border-color-primary); border-radius: 6px;
+                   padding: .3em .7em; margin: .4em 0; background: var(--background-fill-secondary); }
+details.citation summary { cursor: pointer; font-weight: 600; }
+details.citation blockquote { margin: .4em 0; padding-left: .8em; border-left: 3px solid var(--border-color-accent); }
+"""
+
+
+def build_app(assistant: Assistant) -> gr.Blocks:
+    """The chat page: title, chatbot, question box, send/clear buttons, date field, examples."""
+    import gradio as gr
+
+    from assistant.service import EXAMPLES
+
+    def respond(question: str, as_of_text: str, turns: list[dict]):
+        """Show the question at once, then the answer (or an error message) when it is ready."""
+        question = question or ""
+        turns = list(turns or [])
+        pending = turns + [{"role": "user", "text": question, "html": render.user_html(question)}]
+        yield "", _messages(pending) + [{"role": "assistant", "content": render.message_html(THINKING)}], pending
+        reply_text, reply_html = _reply(assistant, question, as_of_text, turns)
+        done = pending + [{"role": "assistant", "text": reply_text, "html": reply_html}]
+        yield "", _messages(done), done
+
+    def clear():
+        return "", [], []
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+        gr.Markdown(f"# {TITLE}\n{DESCRIPTION}")
+        turns = gr.State([])
+        chatbot = gr.Chatbot(
+            label="对话",
+            height=520,
+            elem_id="chat",
+            latex_delimiters=[],  # "$" in policy text is money, not maths
+            feedback_options=None,
+            buttons=["copy"],
+            placeholder="请在下方输入问题，或点一个示例问题。",
+        )
+        with gr.Row():
+            question = gr.Textbox(
+                label="问题",
+                placeholder="例如：" + EXAMPLES[0],
+                lines=1,
+                max_lines=4,
+                scale=5,
+                elem_id="question",
+                autofocus=True,
+            )
+            as_of = gr.Textbox(
+                label="日期",
+                info="按这一天判断文件是否有效，格式 YYYY-MM-DD",
+                value=lambda: date.today().isoformat(),
+                max_lines=1,
+                scale=1,
+                min_width=140,
+                elem_id="as-of",
+            )
+        with gr.Row():
+            send = gr.Button("发送", variant="primary", elem_id="send")
+            reset = gr.Button("清空对话", variant="secondary", elem_id="clear")
+        gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="示例问题")
+
+        outputs = [question, chatbot, turns]
+        # One shared queue slot: questions are answered one at a time, whichever way they were sent.
+        send.click(respond, inputs=[question, as_of, turns], outputs=outputs, api_name="ask", concurrency_id="ask")
+        question.submit(
+            respond, inputs=[question, as_of, turns], outputs=outputs, api_visibility="private", concurrency_id="ask"
+        )
+        reset.click(clear, outputs=outputs, api_visibility="private", queue=False)
+        chatbot.clear(clear, outputs=outputs, api_visibility="private", queue=False)  # its own trash icon
+    return app
+
+
+def _messages(turns: list[dict]) -> list[dict]:
+    """Chatbot value (Gradio 6 messages format) from the stored turns."""
+    return [{"role": t["role"], "content": t["html"]} for t in turns]
+
+
+def _reply(assistant: Assistant, question: str, as_of_text: str, turns: list[dict]) -> tuple[str, str]:
+    """(plain text kept as history, HTML shown) for one question; errors become messages."""
+    as_of_text = (as_of_text or "").strip()
+    try:
+        as_of = date.fromisoformat(as_of_text) if as_of_text else date.today()
+    except ValueError:
+        text = f"日期“{as_of_text}”无法识别，请按 YYYY-MM-DD 填写，例如 {date.today().isoformat()}。"
+        return text, render.message_html(text)
+    history = [Turn(t["role"], t["text"]) for t in turns]
+    try:
+        answer = assistant.ask(question, history=history, as_of=as_of)
+    except (AssistantError, IngestError) as error:
+        return str(error), render.message_html(str(error))
+    except Exception:
+        traceback.print_exc(file=sys.stderr)
+        return APOLOGY, render.message_html(APOLOGY)
+    return answer.answer, render.answer_html(answer)
+
+
+def create_server(assistant: Assistant) -> fastapi.FastAPI:
+    """FastAPI app serving ``/doc/{doc_id}`` and, at ``/``, the Gradio chat."""
+    import gradio as gr
+    from fastapi import FastAPI
+    from fastapi.responses import HTMLResponse
+
+    server = FastAPI(title=TITLE, docs_url=None, redoc_url=None, openapi_url=None)
+
+    @server.get(render.DOC_ROUTE + "/{doc_id:path}", response_class=HTMLResponse)
+    def document(doc_id: str) -> HTMLResponse:
+        found = assistant.index.documents.get(doc_id)
+        if found is None:
+            return HTMLResponse(render.not_found_page(doc_id), status_code=404)
+        return HTMLResponse(render.document_page(found, assistant.index.clauses_of(doc_id)))
+
+    # Routes above are matched first; the Gradio app takes everything else.
+    return gr.mount_gradio_app(server, build_app(assistant), path="/", css=CSS, footer_links=[])
+
+
+def serve(config: Config) -> None:
+    """Open (building on first use) the index, load the model and serve on config.host:config.port."""
+    import uvicorn
+
+    from assistant.service import Assistant
+    from ingest.errors import IndexMissingError
+
+    try:
+        assistant = Assistant.from_config(config)
+    except IndexMissingError:
+        from assistant.progress import TqdmProgress
+        from ingest.embedding import SentenceTransformerEmbedder
+        from ingest.index import CURRENT, IndexBuilder
+        from ingest.tokenizer import ChineseTokenizer
+
+        damaged = (config.index_dir / CURRENT).exists()  # a live build that will not open: rebuild it all
+        what = "索引无法打开，正在重新建立" if damaged else "首次使用，正在建立索引"
+        print(f"{what}（{config.index_dir}），需要几分钟……", file=sys.stderr, flush=True)
+        with TqdmProgress() as progress:
+            IndexBuilder(
+                config.index_dir,
+                SentenceTransformerEmbedder(config.model),
+                ChineseTokenizer(config.user_dict, config.jieba_cache),
+                progress=progress,
+            ).run(list(config.corpus), force=damaged)
+        assistant = Assistant.from_config(config)
+    server = create_server(assistant)
+    print(f"政策问答助手已启动：http://{config.host}:{config.port}/  （按 Ctrl+C 停止）", flush=True)
+    uvicorn.run(server, host=config.host, port=config.port, log_level="warning")
