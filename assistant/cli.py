@@ -88,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="print ingest time, query latency and memory figures")
     bench.add_argument("--regulations", type=Path, metavar="DIR", help="also ingest this regulations folder and measure again")
     bench.add_argument("--queries", type=int, default=50, help="how many timed queries (default: 50)")
+    bench.add_argument("--out", type=Path, metavar="FILE", help="also write the figures as JSON")
     bench.set_defaults(handler=_bench)
     return parser
 
@@ -249,7 +250,9 @@ def _serve(args) -> int:
 def _bench(args) -> int:
     from eval.bench import run_bench
 
-    run_bench(settings.load(), regulations=args.regulations, queries=args.queries)
+    if args.regulations is not None and not args.regulations.is_dir():
+        raise UsageError(f"找不到法规目录：{args.regulations}")
+    run_bench(settings.load(), regulations=args.regulations, queries=args.queries, out=args.out)
     return 0
 
 

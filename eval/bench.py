@@ -1,0 +1,167 @@
+"""Scale figures: ingest time, warm query latency and memory, for the gazettes and then
+also for the State Council regulations corpus. Prints a table; asserts nothing.
+
+Usage::
+
+    policy-assistant bench --regulations ../shared/corpora/cn-regulations
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import shutil
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from assistant.settings import Config
+from ingest.embedding import SentenceTransformerEmbedder
+from ingest.tokenizer import ChineseTokenizer
+
+QUERIES = (
+    "普惠医联保住院起付线是多少",
+    "差评多久内要完成整改反馈",
+    "一窗通办第二阶段多少人",
+    "储备粮稻谷存几年",
+    "质量奖多久评一次",
+    "健康影响评估要几个工作日",
+    "排污口整治要求",
+    "标准地控制性指标有哪些",
+    "社科优秀成果奖每几年评一次",
+    "养老床位护理型比例目标",
+    "专利代理机构设立条件",
+    "个体工商户登记需要什么材料",
+)
+
+
+@dataclass
+class Figures:
+    """One row of the benchmark table."""
+
+    corpus: str
+    documents: int
+    clauses: int
+    chunks: int
+    ingest_s: float
+    clauses_per_s: float
+    peak_rss_mb: float
+    index_mb: float
+    p50_ms: float
+    p95_ms: float
+    serving_rss_mb: float
+
+
+def run_bench(config: Config, regulations: Path | None = None, queries: int = 50, out: Path | None = None) -> list[Figures]:
+    """Measure in a scratch index folder (the live index is not touched)."""
+    from ingest.index import IndexBuilder
+
+    embedder = SentenceTransformerEmbedder(config.model)
+    tokenizer = ChineseTokenizer(config.user_dict, config.jieba_cache)
+    embedder.embed_query("预热")  # first call pays one-off costs; ingest figures should not
+    rows: list[Figures] = []
+    scratch = Path(tempfile.mkdtemp(prefix="policy-bench-"))
+    try:
+        corpora = [("gazettes", list(config.corpus))]
+        if regulations is not None:
+            corpora.append(("gazettes + regulations", list(config.corpus) + [Path(regulations)]))
+        for name, folders in corpora:
+            index_dir = scratch / name.replace(" ", "").replace("+", "-")
+            monitor = _PeakRss()
+            started = time.perf_counter()
+            report = IndexBuilder(index_dir, embedder, tokenizer).run(folders)
+            ingest_s = time.perf_counter() - started
+            peak = monitor.stop()
+            p50, p95, serving = _latency(config, index_dir, embedder, tokenizer, queries)
+            rows.append(
+                Figures(
+                    corpus=name,
+                    documents=report.documents,
+                    clauses=report.clauses,
+                    chunks=report.chunks,
+                    ingest_s=round(ingest_s, 1),
+                    clauses_per_s=round(report.clauses / ingest_s, 1),
+                    peak_rss_mb=round(peak, 0),
+                    index_mb=round(_size_mb(index_dir), 1),
+                    p50_ms=round(p50, 1),
+                    p95_ms=round(p95, 1),
+                    serving_rss_mb=round(serving, 0),
+                )
+            )
+            _print(rows[-1])
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if out is not None:
+        out.write_text(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=2), encoding="utf-8")
+    _print_table(rows)
+    return rows
+
+
+def _latency(config: Config, index_dir: Path, embedder, tokenizer, count: int) -> tuple[float, float, float]:
+    """Warm end-to-end `ask` latency (retrieval + answer composition) and the process RSS."""
+    from dataclasses import replace
+
+    from assistant.service import Assistant
+    from ingest.index import ClauseIndex
+
+    gc.collect()
+    assistant = Assistant(ClauseIndex.open(index_dir), embedder, tokenizer, replace(config, index_dir=index_dir))
+    for question in QUERIES[:3]:
+        assistant.ask(question)  # warm-up
+    timings = []
+    for i in range(count):
+        started = time.perf_counter()
+        assistant.ask(QUERIES[i % len(QUERIES)])
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))]
+    return statistics.median(timings), p95, psutil.Process().memory_info().rss / 2**20
+
+
+class _PeakRss:
+    """Samples this process's RSS in a thread; ``stop()`` returns the peak in MB."""
+
+    def __init__(self, interval: float = 0.2):
+        import threading
+
+        self._peak = psutil.Process().memory_info().rss
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
+        self._thread.start()
+
+    def _run(self, interval: float) -> None:
+        process = psutil.Process()
+        while not self._stop.wait(interval):
+            self._peak = max(self._peak, process.memory_info().rss)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self._peak / 2**20
+
+
+def _size_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def _print(row: Figures) -> None:
+    print(
+        f"[{row.corpus}] ingest {row.ingest_s}s ({row.clauses_per_s} clauses/s), peak RSS {row.peak_rss_mb} MB, "
+        f"index {row.index_mb} MB, query p50 {row.p50_ms} ms / p95 {row.p95_ms} ms, serving RSS {row.serving_rss_mb} MB",
+        flush=True,
+    )
+
+
+def _print_table(rows: list[Figures]) -> None:
+    header = "| corpus | docs | clauses | chunks | ingest s | clauses/s | peak RSS MB | index MB | p50 ms | p95 ms | serving RSS MB |"
+    print("\n" + header)
+    print("|" + " --- |" * 11)
+    for r in rows:
+        print(
+            f"| {r.corpus} | {r.documents} | {r.clauses} | {r.chunks} | {r.ingest_s} | {r.clauses_per_s} | "
+            f"{r.peak_rss_mb} | {r.index_mb} | {r.p50_ms} | {r.p95_ms} | {r.serving_rss_mb} |"
+        )

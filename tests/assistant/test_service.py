@@ -1,0 +1,69 @@
+"""Input handling, follow-ups and answer shape, on the fake-embedder index (fast)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant import settings
+from assistant.service import Assistant
+from assistant.types import Turn
+from ingest.embedding import HashingEmbedder
+from ingest.index import ClauseIndex
+
+
+@pytest.fixture(scope="module")
+def assistant(fake_index_dir, tokenizer):
+    config = settings.load({"index_dir": str(fake_index_dir)}, environ={})
+    return Assistant(ClauseIndex.open(fake_index_dir), HashingEmbedder(), tokenizer, config)
+
+
+def test_empty_question_asks_for_one(assistant):
+    answer = assistant.ask("   \n ")
+    assert answer.kind == "clarify"
+    assert answer.answer.startswith("请输入您想问的问题")
+
+
+def test_question_without_chinese_is_asked_again_in_chinese(assistant):
+    answer = assistant.ask("What is the deductible?")
+    assert answer.kind == "clarify"
+    assert "中文" in answer.answer
+
+
+def test_overlong_question_is_cut_and_the_answer_says_so(assistant):
+    answer = assistant.ask("普惠医联保起付标准是多少" * 10_000)
+    assert answer.answer.startswith("（问题太长，只按前 300 个字查找）")
+    assert len(answer.retrieved) == 10
+
+
+def test_answer_quotes_the_clause_verbatim_and_cites_it(assistant):
+    answer = assistant.ask("“三明普惠医联保”的起付标准为多少元？", as_of=date(2024, 3, 1))
+    assert answer.kind == "answer"
+    citation = answer.citations[0]
+    clause = assistant.index.clauses[citation.clause_id]
+    assert citation.quote == clause.text
+    assert citation.doc_number == "明政办规〔2023〕5号"
+    quoted = answer.answer.split("：\n“", 1)[1].rsplit("”", 1)[0]
+    assert quoted.strip() and quoted.strip() in clause.text
+
+
+def test_expired_document_is_flagged_on_the_as_of_date(assistant):
+    answer = assistant.ask("“三明普惠医联保”的起付标准为多少元？", as_of=date(2025, 1, 1))
+    assert "有效期至 2024-12-31" in answer.answer and "已经失效" in answer.answer
+
+
+def test_follow_up_borrows_the_previous_question():
+    history = [Turn("user", "一窗通办第一阶段多少人？"), Turn("assistant", "……")]
+    query = Assistant.query_for(None, "那第二阶段呢？", history)
+    assert query == "一窗通办第一阶段多少人？ 那第二阶段呢？"
+    assert Assistant.query_for(None, "火星移民补贴怎么申请？", history) == "火星移民补贴怎么申请？"
+
+
+def test_contract_fields(assistant):
+    data = assistant.ask("质量奖多久评审一次？", question_id="q1").to_dict()
+    assert list(data) == ["id", "question", "kind", "answer", "citations", "calculation", "retrieved"]
+    assert data["id"] == "q1" and data["calculation"] is None
+    assert set(data["retrieved"][0]) == {"clause_id", "doc_number", "section", "score", "text"}
+    if data["citations"]:
+        assert set(data["citations"][0]) == {"clause_id", "doc_number", "title", "section", "quote"}
