@@ -183,7 +183,7 @@ def _build_document(
         content_hash=content_hash(full_text, 16),
     )
     article_mode = any((m := find_marker(p.text)) is not None and m.kind == "article" for p in body)
-    segmenter = Segmenter(document.doc_id, article_mode=article_mode).with_source(source)
+    segmenter = Segmenter(document.doc_id, article_mode=article_mode, source=source)
     tail = [("附件清单", [p for _, ps in attachments for p in ps])] if attachments else []
     built = [(document, segmenter.run(body, lead=lead, tail=tail))]
     if trailing:
@@ -258,7 +258,7 @@ def _closing_note(source: str, paragraphs: list[Paragraph], layout: IssueLayout,
         span=_span_of(paragraphs),
         content_hash=content_hash(text, 16),
     )
-    clauses = Segmenter(doc_id, article_mode=False).with_source(source).run([], lead=[("全文", paragraphs)])
+    clauses = Segmenter(doc_id, article_mode=False, source=source).run([], lead=[("全文", paragraphs)])
     return document, clauses
 
 

@@ -70,7 +70,7 @@ def parse_regulation(path: Path, source: str, sha256: str) -> tuple[list[Documen
     article_mode = any((m := find_marker(p.text)) is not None and m.kind == "article" for p in paragraphs)
     lead_lines = [line for line in lines[1:info_end] if line.text]
     lead = [("公布信息", join_broken_lines(source, lead_lines))] if lead_lines else []
-    clauses = Segmenter(doc_id, article_mode=article_mode).with_source(source).run(paragraphs, lead=lead)
+    clauses = Segmenter(doc_id, article_mode=article_mode, source=source).run(paragraphs, lead=lead)
     return [document], clauses
 
 

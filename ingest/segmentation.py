@@ -58,12 +58,14 @@ class Segmenter:
 
     Usage::
 
-        clauses = Segmenter("闽政〔2022〕23号", article_mode=True).run(paragraphs)
+        clauses = Segmenter("闽政〔2022〕23号", article_mode=True, source=text).run(paragraphs)
     """
 
-    def __init__(self, doc_id: str, article_mode: bool):
+    def __init__(self, doc_id: str, article_mode: bool, source: str = ""):
         self.doc_id = doc_id
         self.kinds = ARTICLE_KINDS if article_mode else ITEM_KINDS
+        self._source_text = source  # table cells are re-read from the source
+        self._pending_title: Paragraph | None = None
         self._stack: list[_Level] = []
         self._leaf: list[Paragraph] = []
         self._leaf_labels: tuple[str, ...] = ()
@@ -118,8 +120,6 @@ class Segmenter:
             self._pending_title = paragraph
             return
         self._leaf.append(paragraph)
-
-    _pending_title: Paragraph | None = None
 
     def _open_level(self, paragraph: Paragraph, marker: Marker) -> None:
         self._flush_leaf()
@@ -279,7 +279,7 @@ class Segmenter:
                 if parts:
                     parts.append("\t")
                 parts.extend(cell)
-            heading = f"{row.labels[-1]} {_row_name(table.header, texts)[:24]}".strip()
+            heading = f"{row.labels[-1]} {_short(_row_name(table.header, texts))}".strip()
             context = "；".join(f"{h}：{c}" for h, c in zip(table.header, texts) if h and c)
             if row.category and not texts[0] and table.header:
                 context = f"{table.header[0]}：{row.category}；{context}"
@@ -287,13 +287,6 @@ class Segmenter:
             self._emit(row.labels, row.path + (heading,), [paragraph], kind="table_row", context=f"{table.caption}｜{context}")
 
     # -- output --------------------------------------------------------------
-
-    _source_text: str = ""
-
-    def with_source(self, source: str) -> Segmenter:
-        """Tables re-read cell text from the source; give it once before ``run``."""
-        self._source_text = source
-        return self
 
     def _emit(self, labels: tuple[str, ...], path: tuple[str, ...], paragraphs: list[Paragraph], kind: str, context: str = "") -> None:
         parts: list[Span | str] = []
@@ -335,6 +328,12 @@ def _row_name(header: tuple[str, ...], texts: list[str]) -> str:
             return texts[header.index(name)]
     skip = header.index("序号") if "序号" in header else -1
     return next((t for i, t in enumerate(texts) if t and i != skip), "")
+
+
+def _short(name: str, limit: int = 16) -> str:
+    """A row's name for its section path: up to the first full stop, at most ``limit`` characters."""
+    name = name.split("。")[0]
+    return name if len(name) <= limit else name[:limit] + "…"
 
 
 def _cell_parts(paragraph: Paragraph) -> list[list[Span | str]]:
