@@ -27,6 +27,8 @@ class TqdmProgress:
         bar.total = total
         bar.n = done
         bar.refresh()
+        if done >= total:
+            bar.close()  # a finished stage stops its clock
 
     def __enter__(self) -> TqdmProgress:
         return self
