@@ -67,3 +67,23 @@ def test_contract_fields(assistant):
     assert set(data["retrieved"][0]) == {"clause_id", "doc_number", "section", "score", "text"}
     if data["citations"]:
         assert set(data["citations"][0]) == {"clause_id", "doc_number", "title", "section", "quote"}
+
+
+def test_langchain_retriever_returns_clauses_with_metadata(assistant):
+    from assistant.retrieval import ClauseRetriever
+
+    documents = ClauseRetriever(searcher=assistant.searcher, k=3).invoke("福建省政府质量奖每年评审一次")
+    assert len(documents) == 3
+    first = documents[0]
+    clause = assistant.index.clauses[first.metadata["clause_id"]]
+    assert first.page_content == clause.text
+    assert first.metadata["section"] == clause.section and first.metadata["rank"] == 1
+    assert first.metadata["doc_number"] == assistant.index.documents[clause.doc_id].doc_number
+
+
+def test_missing_model_says_how_to_get_it(tmp_path):
+    from ingest.embedding import SentenceTransformerEmbedder
+    from ingest.errors import ModelMissingError
+
+    with pytest.raises(ModelMissingError, match="make setup"):
+        SentenceTransformerEmbedder(tmp_path / "no-model")
