@@ -31,7 +31,7 @@ from ingest.errors import CorpusError, IndexMissingError
 from ingest.tokenizer import ChineseTokenizer
 from ingest.types import Chunk, Clause, Document
 
-PARSER_VERSION = "2026.11.22-3"  # bump when parsing or chunking changes what clauses look like
+PARSER_VERSION = "2026.11.22-4"  # bump when parsing or chunking changes what clauses look like
 COLLECTION = "clauses"
 CURRENT = "CURRENT"
 _BATCH = 64

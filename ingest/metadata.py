@@ -61,7 +61,7 @@ def read_validity(text: str, issued: date | None) -> Validity:
     "有效期N年" runs from publication: the last valid day is the day before the N-th
     anniversary. Nothing stated → both ends None and the note says so.
     """
-    squashed = re.sub(r"\s+", "", text)
+    squashed = re.sub(r"[ \t\u3000]+", "", text)  # keep line breaks: they end sentences too
     valid_from: date | None = None
     valid_until: date | None = None
     notes: list[str] = []
@@ -95,9 +95,10 @@ def _repealed(squashed: str) -> list[str]:
 
 
 def _sentence_around(text: str, index: int) -> str:
-    start = max(text.rfind("。", 0, index), text.rfind("：", 0, index)) + 1
+    start = max(text.rfind("。", 0, index), text.rfind("\n", 0, index)) + 1
     end = text.find("。", index)
-    return text[start : end + 1 if end >= 0 else len(text)]
+    sentence = text[start : end + 1 if end >= 0 else len(text)]
+    return re.sub(r"^第[一二三四五六七八九十百]+条|^[（(][一二三四五六七八九十]+[)）]", "", sentence).replace("\n", "")
 
 
 def _add_years(start: date, years: int) -> date:
