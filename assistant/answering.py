@@ -92,7 +92,7 @@ class Composer:
         return found / total if total else 0.0
 
     def compose(self, question: str, query: str, evidence: list[Evidence], as_of: date, notes: tuple[str, ...] = ()) -> Answer:
-        retrieved = tuple(_retrieved(e) for e in evidence)
+        retrieved = tuple(to_retrieved(e) for e in evidence)
         confidence = self.confidence(query, evidence)
         prefix = "".join(f"（{note}）\n" for note in notes)
         if not evidence or confidence < self.min_confidence:
@@ -157,7 +157,7 @@ def _citation(evidence: Evidence) -> Citation:
     )
 
 
-def _retrieved(evidence: Evidence) -> Retrieved:
+def to_retrieved(evidence: Evidence) -> Retrieved:
     return Retrieved(
         clause_id=evidence.clause.clause_id,
         doc_id=evidence.document.doc_id,

@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from assistant.answering import Composer, Evidence
+from assistant.answering import Composer, Evidence, to_retrieved
+from assistant.calculators.parameters import Reference
+from assistant.calculators.result import Calculation
+from assistant.router import Routed, Router
 from assistant.retrieval import HybridSearcher
 from assistant.settings import Config
 from assistant.thesaurus import Thesaurus
-from assistant.types import Answer, Turn
+from assistant.types import Answer, Citation, Turn
 from ingest.embedding import Embedder, SentenceTransformerEmbedder
 from ingest.index import ClauseIndex
 from ingest.tokenizer import ChineseTokenizer
@@ -35,6 +38,25 @@ EXAMPLES: tuple[str, ...] = (
 )
 
 
+def render_calculation(calculation: Calculation) -> str:
+    """The calculation in words: the result first, then every step, warnings and limits."""
+    value = calculation.value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (int, float)) and calculation.unit == "元":
+        headline = f"计算结果：{value:,} 元"
+    elif isinstance(value, list):
+        headline = "计算结果：" + ("、".join(map(str, value)) if value else "无")
+    else:
+        headline = f"计算结果：{value}" + ("" if calculation.unit in ("日期", "状态", "文件") else f" {calculation.unit}")
+    lines = [headline, "计算过程："] + [f"{i}. {step}" for i, step in enumerate(calculation.steps, start=1)]
+    if calculation.warnings:
+        lines += ["请注意："] + [f"· {w}" for w in calculation.warnings]
+    if calculation.not_modelled:
+        lines += ["本计算没有考虑：" + "；".join(calculation.not_modelled) + "。"]
+    return "\n".join(lines)
+
+
 class Assistant:
     """Answers questions over the indexed corpus."""
 
@@ -44,6 +66,7 @@ class Assistant:
         self.tokenizer = tokenizer
         self.thesaurus = Thesaurus.load(config.thesaurus)
         self.searcher = HybridSearcher(index, embedder, tokenizer, fusion=config.fusion, thesaurus=self.thesaurus)
+        self.router = Router()
         self.composer = Composer(tokenizer, index.idf, min_confidence=config.min_confidence, rewrite=self.thesaurus.rewrite)
 
     @classmethod
@@ -78,11 +101,51 @@ class Assistant:
                 id=question_id,
                 answer="目前只能回答中文问题，请用中文描述您想了解的政策，例如：" + EXAMPLES[0],
             )
+        routed = self.router.route(text, history or [], as_of)
         query = self.query_for(text, history or [])
         hits = self.searcher.search(query, k=10)
         evidence = [self._evidence(hit) for hit in hits]
+        if routed is not None:
+            return self._calculated(original, routed, evidence, notes, question_id)
         answer = self.composer.compose(original, query, evidence, as_of, notes)
         return Answer(**{**answer.__dict__, "id": question_id})
+
+    def _calculated(self, question: str, routed: Routed, evidence: list[Evidence], notes, question_id) -> Answer:
+        """A calculator's result (or its clarifying question) as an answer with cited clauses."""
+        retrieved = tuple(to_retrieved(e) for e in evidence)
+        prefix = "".join(f"（{note}）\n" for note in notes)
+        if routed.calculation is None:
+            return Answer(question=question, kind="clarify", answer=prefix + routed.clarify, retrieved=retrieved, id=question_id, notes=notes)
+        calculation = routed.calculation
+        citations = tuple(self._citation(reference) for reference in calculation.citations)
+        return Answer(
+            question=question,
+            kind="calculation",
+            answer=prefix + render_calculation(calculation),
+            citations=citations,
+            retrieved=retrieved,
+            calculation=calculation.to_dict(),
+            id=question_id,
+            notes=notes,
+        )
+
+    def _citation(self, reference: Reference) -> Citation:
+        """The clause a calculator constant cites; the quote is the cited words, verbatim."""
+        squashed = re.sub(r"\s+", "", reference.quote)
+        number = reference.doc_number.replace("[", "〔").replace("]", "〕")
+        document = next((d for d in self.index.documents.values() if d.canonical_number == number), None)
+        clause = None
+        if document is not None:
+            candidates = [c for c in self.index.clauses_of(document.doc_id) if squashed in re.sub(r"\s+", "", c.text)]
+            clause = next((c for c in candidates if c.section == reference.section), candidates[0] if candidates else None)
+        return Citation(
+            clause_id=clause.clause_id if clause else "",
+            doc_id=document.doc_id if document else "",
+            doc_number=reference.doc_number,
+            title=document.title if document else "",
+            section=reference.section,
+            quote=reference.quote,
+        )
 
     def query_for(self, question: str, history: list[Turn]) -> str:
         """The retrieval query: a follow-up borrows the previous question's words."""
