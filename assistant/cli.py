@@ -85,6 +85,30 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default: 7860)")
     serve.set_defaults(handler=_serve)
 
+    calc = commands.add_parser("calc", help="run a calculator directly (payout, deadline, staffing, validity)")
+    calculators = calc.add_subparsers(dest="calculator")
+    pay = calculators.add_parser("payout", help="三明普惠医联保 2024 payout for one claim")
+    pay.add_argument("--liability", required=True, choices=["inpatient_in_area", "inpatient_out_of_area", "outpatient_special", "tumour_drugs", "rare_disease_drugs"])
+    pay.add_argument("--amount", required=True, type=float, help="cost left after basic insurance and 大病保险 (yuan)")
+    group = pay.add_mutually_exclusive_group()
+    group.add_argument("--preexisting", action="store_true", default=None, help="the insured is in the 特定既往症 group")
+    group.add_argument("--healthy", dest="preexisting", action="store_false", help="the insured has no 特定既往症")
+    group.add_argument("--condition", action="append", default=[], help="a condition by name (慢阻肺, 冠心病…); repeatable")
+    pay.add_argument("--relief", action="store_true", help="the insured is a 救助对象")
+    pay.add_argument("--drug-class", choices=["A", "B", "C"])
+    pay.add_argument("--deductible-used", type=float, default=0.0)
+    pay.add_argument("--paid-this-year", type=float, default=0.0)
+    pay.add_argument("--self-paid-this-year", type=float, default=0.0)
+    pay.add_argument("--participation-rate", type=float, help="city-wide enrolment rate, e.g. 0.25")
+    valid = calculators.add_parser("validity", help="is a document in force on a date; which lapse by a date")
+    valid.add_argument("--doc", help="document number or everyday name (普惠医联保)")
+    valid.add_argument("--date", type=_date, help="the date to judge (default: today)")
+    valid.add_argument("--expiring-by", type=_date, metavar="YYYY-MM-DD", help="list documents whose last valid day is on or before this date")
+    valid.add_argument("--since", type=_date, metavar="YYYY-MM-DD")
+    for sub in (pay, valid):
+        sub.add_argument("--json", action="store_true", help="print the calculation as JSON")
+    calc.set_defaults(handler=_calc, calc_parser=calc)
+
     bench = commands.add_parser("bench", help="print ingest time, query latency and memory figures")
     bench.add_argument("--regulations", type=Path, metavar="DIR", help="also ingest this regulations folder and measure again")
     bench.add_argument("--queries", type=int, default=50, help="how many timed queries (default: 50)")
@@ -237,6 +261,59 @@ def _render(answer) -> str:
     for number, citation in enumerate(answer.citations, start=1):
         lines.append(f"\n[{number}] 《{citation.title}》{citation.doc_number or ''} {citation.section}\n{citation.quote}")
     return "\n".join(lines)
+
+
+def _calc(args) -> int:
+    from assistant.calculators import payout, validity
+    from assistant.service import render_calculation
+
+    if args.calculator is None:
+        args.calc_parser.print_help()
+        return 2
+    if args.calculator == "payout":
+        return _calc_payout(args, payout, render_calculation)
+    if args.calculator == "validity":
+        if args.expiring_by:
+            result = validity.expiring_by(args.expiring_by, args.since)
+        elif args.doc:
+            result = validity.status(args.doc, args.date or date.today())
+        else:
+            raise UsageError("请给出 --doc 文件（判断是否有效）或 --expiring-by 日期（列出到期文件）。")
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else render_calculation(result))
+    return 0
+
+
+_PAYOUT_FLAGS = {
+    "preexisting": "--healthy、--preexisting 或 --condition 病名",
+    "drug_class": "--drug-class A|B|C",
+    "participation_rate": "--participation-rate 0.25",
+    "liability": "--liability",
+}
+
+
+def _calc_payout(args, payout, render_calculation) -> int:
+    conditions = tuple(c.name for c in payout.match_conditions("、".join(args.condition)))
+    if args.condition and not conditions:
+        raise UsageError(f"没有认出这些病名属于特定既往症：{'、'.join(args.condition)}。")
+    try:
+        result = payout.compute(
+            payout.PayoutRequest(
+                liability=args.liability,
+                eligible_amount=args.amount,
+                preexisting=args.preexisting,
+                relief_recipient=args.relief,
+                drug_class=args.drug_class,
+                deductible_used=args.deductible_used,
+                paid_this_year=args.paid_this_year,
+                self_paid_this_year=args.self_paid_this_year,
+                participation_rate=args.participation_rate,
+                conditions=conditions,
+            )
+        )
+    except payout.NeedsInput as needed:
+        raise UsageError(f"{needed.question}（命令行请加 {_PAYOUT_FLAGS.get(needed.field, needed.field)}）") from None
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else render_calculation(result))
+    return 0
 
 
 def _serve(args) -> int:
