@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from assistant import quantities
-from assistant.calculators import payout, validity
+from assistant.calculators import payout, staffing, validity
 from assistant.calculators.result import Calculation, CalculationError
 from assistant.types import Turn
 
@@ -29,6 +29,57 @@ _RELIEF = re.compile(r"救助对象|低保|特困|五老|孤儿|困难群体")
 _NO = re.compile(r"^(没有|没|无|否|不是|都没有|没得过|健康|身体健康|没病)")
 _YES = re.compile(r"^(有|是|对|得过|有的)")
 _DRUG_CLASS = re.compile(r"([ABCabc])\s*类")
+
+_STAFF_CONTEXT = re.compile(r"窗口|工作人员|人员|导办|运营管理|外包|一窗|政务服务中心|办事大厅|专窗")
+_HEADCOUNT_ASK = re.compile(r"多少人|几个人|几名|多少名|配多少|配几|人数|几人|多少个人|多少工作人员|配备多少|招多少|要多少人")
+_SUM_CHECK = re.compile(r"加起来.{0,6}(对|一致)|核对.{0,6}(人数|合计)|(人数|合计).{0,6}(对不对|一致吗|对得上)")
+_PHASE = re.compile(r"第([一二])阶段")
+# (by, pattern, key): the longest, most specific names first ("社医保" before "医保").
+_STAFF_KEYS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (by, re.compile(pattern), key)
+    for by, pattern, key in (
+        ("window", r"社医保", "social_medical_insurance"),
+        ("window", r"出入境", "exit_entry"),
+        ("window", r"治安", "public_order"),
+        ("window", r"驾管|驾驶证", "driver_management"),
+        ("window", r"交通违法|违章", "traffic_violations"),
+        ("window", r"公安", "police"),
+        ("window", r"商事登记|企业开办", "business_registration"),
+        ("window", r"工程建设", "construction_approval"),
+        ("window", r"税务", "tax"),
+        ("window", r"社保", "social_insurance"),
+        ("window", r"医保", "medical_insurance"),
+        ("window", r"不动产", "real_estate"),
+        ("window", r"公积金", "housing_fund"),
+        ("window", r"市政公用|水电气|供水|供电|燃气", "public_utilities"),
+        ("window", r"婚姻登记|结婚登记", "marriage_registration"),
+        ("window", r"无差别", "general"),
+        ("window", r"办不成事|找茬", "complaints"),
+        ("window", r"一件事一次办", "one_thing_once"),
+        ("window", r"跨省通办|省内通办", "cross_region"),
+        ("window", r"帮办代办|惠企政策", "assisted_and_policy"),
+        ("window", r"公证|法律援助", "notary_legal_aid"),
+        ("group", r"咨询服务、?导办、?运营|导办.{0,2}运营|运营.{0,2}导办", "support"),
+        ("role", r"现场运营|运营管理", "on_site_management"),
+        ("role", r"咨询导办|导办", "front_desk_guides"),
+        ("role", r"智能体验|自助服务|自助区", "self_service_guide"),
+        ("role", r"专项领域|分领域", "special_field"),
+        ("role", r"特殊用途|专窗", "special_purpose"),
+        ("group", r"窗口(工作)?人员(一共|总共|合计)|窗口.{0,4}(一共|总共|合计)", "windows"),
+    )
+)
+_ARRIVALS = re.compile(r"(?:每小时|一小时|每个小时)[^\d]{0,6}(\d+(?:\.\d+)?)\s*(?:个|位|名)?人|(\d+(?:\.\d+)?)\s*人\s*/\s*小?时")
+_SERVICE = re.compile(r"(?:平均|每人|每件|每个人|办一件|办理).{0,8}?(\d+(?:\.\d+)?)\s*分钟")
+_WAIT = re.compile(r"(?:等|排队|等候|等待).{0,10}?(\d+(?:\.\d+)?)\s*分钟")
+
+
+def _queue_inputs(text: str) -> tuple[float, float, float] | None:
+    arrivals, service, wait = _ARRIVALS.search(text), _SERVICE.search(text), _WAIT.search(text)
+    if not (arrivals and service and wait):
+        return None
+    rate = float(arrivals.group(1) or arrivals.group(2))
+    return rate, float(service.group(1)), float(wait.group(1))
+
 
 _VALIDITY_ASK = re.compile(r"有效|失效|过期|到期|还能用|还管用|作废|废止|还在执行|还执行|生效|施行|还算数")
 _EXPIRING_LIST = re.compile(r"哪些.{0,12}(到期|失效|过期)|(到期|失效|过期)的.{0,6}(有哪些|是哪些)")
@@ -56,7 +107,7 @@ class Router:
     def route(self, question: str, history: list[Turn], as_of: date) -> Routed | None:
         original, answers = _clarify_chain(question, history)
         try:
-            for attempt in (self._payout, self._validity):
+            for attempt in (self._payout, self._staffing, self._validity):
                 routed = attempt(original, answers, as_of)
                 if routed is not None:
                     return routed
@@ -98,6 +149,29 @@ class Router:
             conditions=conditions,
         )
         return Routed("payout", calculation=payout.compute(request), inputs=request.__dict__)
+
+    # -- staffing ---------------------------------------------------------------
+
+    def _staffing(self, text: str, answers: dict[str, str], as_of: date) -> Routed | None:
+        queue = _queue_inputs(text)
+        if queue is not None:
+            return Routed("staffing", calculation=staffing.recommend_windows(*queue), inputs={"queue": queue})
+        named = _STAFF_CONTEXT.search(text) or any(pattern.search(text) for by, pattern, _ in _STAFF_KEYS if by == "window")
+        if not (named and (_HEADCOUNT_ASK.search(text) or _SUM_CHECK.search(text))):
+            return None
+        if _SUM_CHECK.search(text):
+            return Routed("staffing", calculation=staffing.consistency_check())
+        phase = _PHASE.search(text)
+        if phase:
+            return Routed("staffing", calculation=staffing.total("phase", f"第{phase.group(1)}阶段"))
+        for by, pattern, key in _STAFF_KEYS:
+            if pattern.search(text):
+                return Routed("staffing", calculation=staffing.total(by, key))
+        if re.search(r"三元区", text):
+            return Routed("staffing", calculation=staffing.total("level", "三元区"))
+        if re.search(r"市级|市本级", text):
+            return Routed("staffing", calculation=staffing.total("level", "市级"))
+        return Routed("staffing", calculation=staffing.total("all"))
 
     # -- validity ---------------------------------------------------------------
 

@@ -45,6 +45,9 @@ def render_calculation(calculation: Calculation) -> str:
         value = int(value)
     if isinstance(value, (int, float)) and calculation.unit == "元":
         headline = f"计算结果：{value:,} 元"
+    elif isinstance(value, list) and value and isinstance(value[0], dict) and "passed" in value[0]:
+        failed = [check for check in value if not check["passed"]]
+        headline = f"核对结果：{len(value)} 项合计" + ("全部一致" if not failed else f"中有 {len(failed)} 项对不上")
     elif isinstance(value, list):
         headline = "计算结果：" + ("、".join(map(str, value)) if value else "无")
     else:
