@@ -18,7 +18,7 @@ from assistant.calculators.result import CalculationError
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿点"
 _AMOUNT = re.compile(
-    rf"(?P<num>\d+(?:[.,，]\d+)*|[{_CN_NUM}]+)\s*(?P<unit>万元|万块|万|千元|千块|千|元|块钱|块)(?P<rest>[{_CN_NUM}\d])?"
+    rf"(?P<sign>-|－|负)?(?P<num>\d+(?:[.,，]\d+)*|[{_CN_NUM}]+)\s*(?P<unit>万元|万块|万|千元|千块|千|元|块钱|块)(?P<rest>[{_CN_NUM}\d])?"
 )
 _PERCENT = re.compile(rf"(?P<num>\d+(?:\.\d+)?)\s*[%％]|百分之(?P<cn>[{_CN_NUM}]+|\d+(?:\.\d+)?)")
 _FULL_DATE = re.compile(r"(?P<y>\d{4})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*[日号]?")
@@ -44,7 +44,7 @@ def amounts(text: str) -> list[float]:
                 value += int(rest) * 1000
         elif unit.startswith("千"):
             value *= 1_000
-        found.append(round(value, 2))
+        found.append(round(-value if match.group("sign") else value, 2))
     return found
 
 

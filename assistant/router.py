@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from assistant import quantities
-from assistant.calculators import payout, staffing, validity
+from assistant.calculators import deadlines, payout, staffing, validity
 from assistant.calculators.result import Calculation, CalculationError
 from assistant.types import Turn
 
@@ -31,9 +31,12 @@ _YES = re.compile(r"^(有|是|对|得过|有的)")
 _DRUG_CLASS = re.compile(r"([ABCabc])\s*类")
 
 _STAFF_CONTEXT = re.compile(r"窗口|工作人员|人员|导办|运营管理|外包|一窗|政务服务中心|办事大厅|专窗")
-_HEADCOUNT_ASK = re.compile(r"多少人|几个人|几名|多少名|配多少|配几|人数|几人|多少个人|多少工作人员|配备多少|招多少|要多少人")
+_HEADCOUNT_ASK = re.compile(r"多少|几个|几名|几人|人数|配几")
+_CITY = re.compile(r"市级|市本级|市里|市直")
+_WHOLE = re.compile(r"一共|总共|合计|全部|整合后")
+_EXCEPT = re.compile(r"除(了)?(.{1,12}?)(以外|之外|外)")
 _SUM_CHECK = re.compile(r"加起来.{0,6}(对|一致)|核对.{0,6}(人数|合计)|(人数|合计).{0,6}(对不对|一致吗|对得上)")
-_PHASE = re.compile(r"第([一二])阶段")
+_PHASE = re.compile(r"第([一二12])(?:阶段|批)")
 # (by, pattern, key): the longest, most specific names first ("社医保" before "医保").
 _STAFF_KEYS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     (by, re.compile(pattern), key)
@@ -59,7 +62,7 @@ _STAFF_KEYS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("window", r"跨省通办|省内通办", "cross_region"),
         ("window", r"帮办代办|惠企政策", "assisted_and_policy"),
         ("window", r"公证|法律援助", "notary_legal_aid"),
-        ("group", r"咨询服务、?导办、?运营|导办.{0,2}运营|运营.{0,2}导办", "support"),
+        ("group", r"咨询服务、?导办、?运营|导办.{0,4}(运营|现场管理)|(运营|现场管理).{0,4}导办|不坐窗口", "support"),
         ("role", r"现场运营|运营管理", "on_site_management"),
         ("role", r"咨询导办|导办", "front_desk_guides"),
         ("role", r"智能体验|自助服务|自助区", "self_service_guide"),
@@ -73,6 +76,23 @@ _SERVICE = re.compile(r"(?:平均|每人|每件|每个人|办一件|办理).{0,8
 _WAIT = re.compile(r"(?:等|排队|等候|等待).{0,10}?(\d+(?:\.\d+)?)\s*分钟")
 
 
+def _staff_posts(text: str) -> list[tuple[str, str]]:
+    """Every post a text names, most specific first, without counting one name twice."""
+    found: list[tuple[str, str]] = []
+    remaining = text
+    for by, pattern, key in _STAFF_KEYS:
+        match = pattern.search(remaining)
+        if match:
+            found.append((by, key))
+            remaining = remaining[: match.start()] + "　" * (match.end() - match.start()) + remaining[match.end() :]
+    # Generic names only count when nothing more specific was named.
+    if any(by == "window" for by, _ in found):
+        found = [f for f in found if f not in (("group", "windows"), ("role", "special_purpose"))]
+    if ("group", "support") in found:
+        found = [f for f in found if f not in (("role", "on_site_management"), ("role", "front_desk_guides"), ("role", "self_service_guide"))]
+    return found
+
+
 def _queue_inputs(text: str) -> tuple[float, float, float] | None:
     arrivals, service, wait = _ARRIVALS.search(text), _SERVICE.search(text), _WAIT.search(text)
     if not (arrivals and service and wait):
@@ -81,6 +101,8 @@ def _queue_inputs(text: str) -> tuple[float, float, float] | None:
     return rate, float(service.group(1)), float(wait.group(1))
 
 
+_NO_HISTORY = re.compile(r"(没有|无|没)(任何|什么)?(特定)?(既往症|既往病史|病史|慢性病|基础病)|健康人群|身体健康")
+_DRUG_WORDS = re.compile(r"抗癌药|肿瘤药|靶向药|化疗药|特药")
 _VALIDITY_ASK = re.compile(r"有效|失效|过期|到期|还能用|还管用|作废|废止|还在执行|还执行|生效|施行|还算数")
 _EXPIRING_LIST = re.compile(r"哪些.{0,12}(到期|失效|过期)|(到期|失效|过期)的.{0,6}(有哪些|是哪些)")
 
@@ -107,7 +129,7 @@ class Router:
     def route(self, question: str, history: list[Turn], as_of: date) -> Routed | None:
         original, answers = _clarify_chain(question, history)
         try:
-            for attempt in (self._payout, self._staffing, self._validity):
+            for attempt in (self._payout, self._deadline, self._staffing, self._validity):
                 routed = attempt(original, answers, as_of)
                 if routed is not None:
                     return routed
@@ -126,14 +148,15 @@ class Router:
         if not money:
             return None
         liability = _liability(text)
-        conditions = tuple(c.name for c in payout.match_conditions(text + answers.get("preexisting", "")))
+        history_text = _DRUG_WORDS.sub("", text + " " + answers.get("preexisting", ""))
+        conditions = tuple(c.name for c in payout.match_conditions(history_text))
         preexisting = None
-        if conditions:
+        if _NO_HISTORY.search(text):
+            preexisting, conditions = False, ()
+        elif conditions:
             preexisting = True
         elif "preexisting" in answers:
             preexisting = _yes_no(answers["preexisting"])
-        elif re.search(r"既往症|病史", text) and re.search(r"没有|无", text):
-            preexisting = False
         drug = _DRUG_CLASS.search(text + answers.get("drug_class", ""))
         rate = quantities.percent(text + " " + answers.get("participation_rate", ""))
         if rate is None and "participation_rate" in answers:
@@ -150,6 +173,31 @@ class Router:
         )
         return Routed("payout", calculation=payout.compute(request), inputs=request.__dict__)
 
+    # -- deadlines --------------------------------------------------------------
+
+    def _deadline(self, text: str, answers: dict[str, str], as_of: date) -> Routed | None:
+        asks_date = _DATE_ASK.search(text)
+        between = _BETWEEN.search(text)
+        mentioned = quantities.dates(text + " " + answers.get("start_date", ""), as_of)
+        if between and len(mentioned) >= 2:
+            return Routed("deadline", calculation=deadlines.working_days_between(mentioned[0], mentioned[1]))
+        limit = _limit_named(text)
+        if limit is None:
+            generic = _AFTER_N.search(text)
+            if generic and asks_date and mentioned:
+                unit = "工作日" if "工作日" in generic.group(0) else "日"
+                return Routed("deadline", calculation=deadlines.deadline_after(mentioned[0], int(generic.group(1)), unit))
+            return None
+        if not asks_date and "start_date" not in answers:
+            return None  # "节能审查要多久" is a lookup: retrieval quotes the clause
+        if not mentioned:
+            return Routed(
+                "deadline",
+                clarify=f"“{limit.name}”的期限从哪一天开始算？请给出日期，例如 {as_of.year}年9月30日。",
+                inputs={"field": "start_date", "limit": limit.key},
+            )
+        return Routed("deadline", calculation=deadlines.compute(limit.key, mentioned[0]), inputs={"limit": limit.key})
+
     # -- staffing ---------------------------------------------------------------
 
     def _staffing(self, text: str, answers: dict[str, str], as_of: date) -> Routed | None:
@@ -161,15 +209,30 @@ class Router:
             return None
         if _SUM_CHECK.search(text):
             return Routed("staffing", calculation=staffing.consistency_check())
+        city, district = _CITY.search(text), re.search(r"三元区", text)
         phase = _PHASE.search(text)
         if phase:
-            return Routed("staffing", calculation=staffing.total("phase", f"第{phase.group(1)}阶段"))
-        for by, pattern, key in _STAFF_KEYS:
-            if pattern.search(text):
-                return Routed("staffing", calculation=staffing.total(by, key))
-        if re.search(r"三元区", text):
+            name = f"第{'一' if phase.group(1) in ('一', '1') else '二'}阶段"
+            if city or district:
+                level = "三元区" if district and not city else "市级"
+                return Routed("staffing", calculation=staffing.phase_level(name, level))
+            return Routed("staffing", calculation=staffing.total("phase", name))
+        excluded_text = _EXCEPT.search(text)
+        main_text = text[: excluded_text.start()] + text[excluded_text.end() :] if excluded_text else text
+        named = _staff_posts(main_text)
+        if excluded_text and named:
+            minus = _staff_posts(excluded_text.group(2))
+            parts = [staffing.total(by, key) for by, key in named + minus]
+            return Routed("staffing", calculation=staffing.combined(parts, [1] * len(named) + [-1] * len(minus)))
+        if len(named) > 1:
+            return Routed("staffing", calculation=staffing.combined([staffing.total(by, key) for by, key in named]))
+        if named:
+            return Routed("staffing", calculation=staffing.total(*named[0]))
+        if city and district or _WHOLE.search(text):
+            return Routed("staffing", calculation=staffing.total("all"))
+        if district:
             return Routed("staffing", calculation=staffing.total("level", "三元区"))
-        if re.search(r"市级|市本级", text):
+        if city:
             return Routed("staffing", calculation=staffing.total("level", "市级"))
         return Routed("staffing", calculation=staffing.total("all"))
 
@@ -189,6 +252,43 @@ class Router:
             return None
         on = mentioned[0] if mentioned else as_of
         return Routed("validity", calculation=validity.status(document.doc_number, on))
+
+
+_DATE_ASK = re.compile(r"哪天|哪一天|几号|几月几日|最晚|最迟|截止|什么时候|何时|到期|日期|期限是|之前要|前要")
+_BETWEEN = re.compile(r"(之间|中间|间隔|相隔).{0,6}(几个|多少个?)工作日|(几个|多少个?)工作日")
+_AFTER_N = re.compile(r"(\d+)\s*个?(工作日|日|天)(后|以后|之后|内)")
+
+
+_NEGATED = re.compile(r"(不算|不是|不属于|并非|非)(特别)?重大")
+
+
+def _limit_named(text: str) -> deadlines.Limit | None:
+    """The catalogued time limit a question names (longest alias wins).
+
+    People split an alias with their own words ("差评……整改反馈"), so an alias
+    matches when its characters appear in order within a short stretch of the
+    question; a negated qualifier ("不算特别重大") is removed first.
+    """
+    text = _NEGATED.sub("", text)
+    best: tuple[int, deadlines.Limit] | None = None
+    for limit in deadlines.catalogue():
+        for alias in (limit.name, *limit.aliases):
+            if alias and _in_order(alias, text, window=4 * len(alias) + 12) and (best is None or len(alias) > best[0]):
+                best = (len(alias), limit)
+    return best[1] if best else None
+
+
+def _in_order(needle: str, text: str, window: int) -> bool:
+    """True when needle's characters occur in text in order, within ``window`` characters."""
+    for start in (i for i, ch in enumerate(text) if ch == needle[0]):
+        position = start
+        for ch in needle[1:]:
+            position = text.find(ch, position + 1, start + window)
+            if position < 0:
+                break
+        else:
+            return True
+    return False
 
 
 def _liability(text: str) -> str:
@@ -223,6 +323,7 @@ _QUESTIONS: dict[str, re.Pattern[str]] = {
     "drug_class": re.compile(r"您用的药属于哪一类"),
     "participation_rate": re.compile(r"请问全市参保率是多少"),
     "liability": re.compile(r"请问这笔费用是哪一类"),
+    "start_date": re.compile(r"的期限从哪一天开始算"),
 }
 
 

@@ -50,6 +50,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     import gradio as gr
 
     from assistant.service import EXAMPLES
+    from ui.calculator_forms import calculator_forms
 
     def respond(question: str, as_of_text: str, turns: list[dict]):
         """Show the question at once, then the answer (or an error message) when it is ready."""
@@ -66,48 +67,53 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         gr.Markdown(f"# {TITLE}\n{DESCRIPTION}")
-        turns = gr.State([])
-        chatbot = gr.Chatbot(
-            label="对话",
-            height=520,
-            elem_id="chat",
-            latex_delimiters=[],  # "$" in policy text is money, not maths
-            feedback_options=None,
-            buttons=["copy"],
-            placeholder="请在下方输入问题，或点一个示例问题。",
-        )
-        with gr.Row():
-            question = gr.Textbox(
-                label="问题",
-                placeholder="例如：" + EXAMPLES[0],
-                lines=1,
-                max_lines=4,
-                scale=5,
-                elem_id="question",
-                autofocus=True,
-            )
-            as_of = gr.Textbox(
-                label="日期",
-                info="按这一天判断文件是否有效，格式 YYYY-MM-DD",
-                value=lambda: date.today().isoformat(),
-                max_lines=1,
-                scale=1,
-                min_width=140,
-                elem_id="as-of",
-            )
-        with gr.Row():
-            send = gr.Button("发送", variant="primary", elem_id="send")
-            reset = gr.Button("清空对话", variant="secondary", elem_id="clear")
-        gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="示例问题")
+        with gr.Tabs():
+            with gr.Tab("政策问答", id="chat-tab"):
+                turns = gr.State([])
+                chatbot = gr.Chatbot(
+                    label="对话",
+                    height=520,
+                    elem_id="chat",
+                    latex_delimiters=[],  # "$" in policy text is money, not maths
+                    feedback_options=None,
+                    buttons=["copy"],
+                    placeholder="请在下方输入问题，或点一个示例问题。",
+                )
+                with gr.Row():
+                    question = gr.Textbox(
+                        label="问题",
+                        placeholder="例如：" + EXAMPLES[0],
+                        lines=1,
+                        max_lines=4,
+                        scale=5,
+                        elem_id="question",
+                        autofocus=True,
+                    )
+                    as_of = gr.Textbox(
+                        label="日期",
+                        info="按这一天判断文件是否有效，格式 YYYY-MM-DD",
+                        value=lambda: date.today().isoformat(),
+                        max_lines=1,
+                        scale=1,
+                        min_width=140,
+                        elem_id="as-of",
+                    )
+                with gr.Row():
+                    send = gr.Button("发送", variant="primary", elem_id="send")
+                    reset = gr.Button("清空对话", variant="secondary", elem_id="clear")
+                gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="示例问题")
 
-        outputs = [question, chatbot, turns]
-        # One shared queue slot: questions are answered one at a time, whichever way they were sent.
-        send.click(respond, inputs=[question, as_of, turns], outputs=outputs, api_name="ask", concurrency_id="ask")
-        question.submit(
-            respond, inputs=[question, as_of, turns], outputs=outputs, api_visibility="private", concurrency_id="ask"
-        )
-        reset.click(clear, outputs=outputs, api_visibility="private", queue=False)
-        chatbot.clear(clear, outputs=outputs, api_visibility="private", queue=False)  # its own trash icon
+                outputs = [question, chatbot, turns]
+                # One shared queue slot: questions are answered one at a time, whichever way they were sent.
+                send.click(respond, inputs=[question, as_of, turns], outputs=outputs, api_name="ask", concurrency_id="ask")
+                question.submit(
+                    respond, inputs=[question, as_of, turns], outputs=outputs, api_visibility="private", concurrency_id="ask"
+                )
+                reset.click(clear, outputs=outputs, api_visibility="private", queue=False)
+                chatbot.clear(clear, outputs=outputs, api_visibility="private", queue=False)  # its own trash icon
+
+            with gr.Tab("窗口计算器", id="calc-tab"):
+                calculator_forms()
     return app
 
 

@@ -96,6 +96,8 @@ def load_yaml(path: Path) -> Any:
         raise ParameterError(f"{path}: {error}") from None
     except yaml.YAMLError as error:
         raise ParameterError(f"{path}: not valid YAML: {error}") from None
+    except ValueError as error:  # YAML's own date parsing: "2024-02-30" is a date-looking impossible date
+        raise ParameterError(f"{path}: bad date or value ({error}); dates must be real days in YYYY-MM-DD.") from None
 
 
 def load_parameters(path: Path) -> dict[str, Parameter]:
@@ -103,10 +105,11 @@ def load_parameters(path: Path) -> dict[str, Parameter]:
     data = load_yaml(path)
     if not isinstance(data, dict) or not data:
         raise ParameterError(f"{path}: expected a mapping of parameter names to entries.")
-    return {name: _parameter(path, name, entry) for name, entry in data.items()}
+    return {name: parse_parameter(path, name, entry) for name, entry in data.items()}
 
 
-def _parameter(path: Path, name: str, entry: Any) -> Parameter:
+def parse_parameter(path: Path, name: str, entry: Any) -> Parameter:
+    """Validate one entry of a parameter file (shared by files that add keys of their own)."""
     where = f"{path}: parameter {name!r}"
     if not isinstance(entry, dict):
         raise ParameterError(f"{where}: expected a mapping with keys {sorted(_ENTRY_KEYS)}.")

@@ -269,6 +269,60 @@ def _total_all(built: Plan, trace: Trace) -> int:
     return value
 
 
+def phase_level(phase: str, level: str, params: dict[str, Parameter] | None = None) -> Calculation:
+    """Headcount of one level (市级 / 三元区) within one phase, as the text prints it.
+
+    >>> phase_level("第一阶段", "市级").value
+    33
+    """
+    built = plan(params)
+    phase, level = _choose(phase, PHASES, "实施阶段"), _choose(level, LEVELS, "层级")
+    p = built.params
+    trace = Trace()
+    if phase == "第一阶段":
+        parameter = p["phase_one_city"] if level == "市级" else p["phase_one_sanyuan"]
+        value = _value(parameter)
+        trace.step(f"原文：第一阶段 {_value(p['phase_one_total'])} 名，其中{'市本级' if level == '市级' else '三元区'} {value} 名。", parameter, p["phase_one_total"])
+    else:
+        value = _value(p["phase_two_total"]) if level == "市级" else 0
+        trace.step(
+            f"原文：第二阶段 {_value(p['phase_two_total'])} 名工作人员均为市本级，{level} {value} 名。",
+            p["phase_two_total"],
+            p["phase_two_level"],
+        )
+    return Calculation(
+        name="staffing_total",
+        inputs={"by": "phase_level", "key": f"{phase}·{level}"},
+        value=value,
+        unit=UNIT,
+        steps=tuple(trace.steps),
+        citations=trace.citations(),
+        warnings=tuple(trace.warnings),
+    )
+
+
+def combined(calculations: list[Calculation], sign: list[int] | None = None) -> Calculation:
+    """Several staffing totals added (or subtracted, sign −1) into one answer, steps kept."""
+    sign = sign or [1] * len(calculations)
+    value = sum(s * c.value for s, c in zip(sign, calculations))
+    parts = " ".join(f"{'+' if s > 0 else '−'} {c.value}" for s, c in zip(sign, calculations)).lstrip("+ ")
+    steps = tuple(step for c in calculations for step in c.steps) + (f"合计：{parts} = {value} 名。",)
+    citations: dict[tuple[str, str, str], Reference] = {}
+    for c in calculations:
+        for reference in c.citations:
+            citations.setdefault((reference.doc_number, reference.section, reference.quote), reference)
+    return Calculation(
+        name="staffing_total",
+        inputs={"parts": [c.inputs for c in calculations], "sign": sign},
+        value=value,
+        unit=UNIT,
+        steps=steps,
+        citations=tuple(citations.values()),
+        warnings=tuple(dict.fromkeys(w for c in calculations for w in c.warnings)),
+        not_modelled=calculations[0].not_modelled if calculations else (),
+    )
+
+
 def _total_level(built: Plan, level: str, trace: Trace) -> int:
     p = built.params
     city, sanyuan = p["level_city"], p["level_sanyuan"]
