@@ -105,7 +105,19 @@ def _parser() -> argparse.ArgumentParser:
     valid.add_argument("--date", type=_date, help="the date to judge (default: today)")
     valid.add_argument("--expiring-by", type=_date, metavar="YYYY-MM-DD", help="list documents whose last valid day is on or before this date")
     valid.add_argument("--since", type=_date, metavar="YYYY-MM-DD")
-    for sub in (pay, valid):
+    dead = calculators.add_parser("deadline", help="the last day of a time limit; working days between two dates")
+    dead.add_argument("--rule", help="time limit key or name (see --list)")
+    dead.add_argument("--start", type=_date, help="the day the clock starts (YYYY-MM-DD)")
+    dead.add_argument("--between", nargs=2, type=_date, metavar=("START", "END"), help="count working days after START up to END")
+    dead.add_argument("--list", action="store_true", help="list every time limit in the corpus")
+    staff = calculators.add_parser("staffing", help="一窗受理 staffing totals, sum checks, or a queue model")
+    staff.add_argument("--by", choices=["all", "level", "group", "role", "window", "phase"], default="all")
+    staff.add_argument("--key", help="which level/group/role/window/phase (English key or Chinese name)")
+    staff.add_argument("--check", action="store_true", help="recompute every printed sum")
+    staff.add_argument("--arrivals", type=float, help="queue model: arrivals per hour")
+    staff.add_argument("--service-minutes", type=float, help="queue model: mean service time")
+    staff.add_argument("--target-wait", type=float, help="queue model: target mean wait in minutes")
+    for sub in (pay, valid, dead, staff):
         sub.add_argument("--json", action="store_true", help="print the calculation as JSON")
     calc.set_defaults(handler=_calc, calc_parser=calc)
 
@@ -272,7 +284,13 @@ def _calc(args) -> int:
         return 2
     if args.calculator == "payout":
         return _calc_payout(args, payout, render_calculation)
-    if args.calculator == "validity":
+    if args.calculator == "deadline":
+        result = _calc_deadline(args)
+        if result is None:
+            return 0
+    elif args.calculator == "staffing":
+        result = _calc_staffing(args)
+    elif args.calculator == "validity":
         if args.expiring_by:
             result = validity.expiring_by(args.expiring_by, args.since)
         elif args.doc:
@@ -281,6 +299,33 @@ def _calc(args) -> int:
             raise UsageError("请给出 --doc 文件（判断是否有效）或 --expiring-by 日期（列出到期文件）。")
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else render_calculation(result))
     return 0
+
+
+def _calc_deadline(args):
+    from assistant.calculators import deadlines
+
+    if args.list:
+        for limit in deadlines.catalogue():
+            print(f"{limit.key}\t{limit.name}\t{limit.amount}{limit.unit}\t{limit.reference.doc_number} {limit.reference.section}")
+        return None
+    if args.between:
+        return deadlines.working_days_between(*args.between)
+    if not (args.rule and args.start):
+        raise UsageError("请给出 --rule 期限 和 --start 起算日，或 --between 开始 结束；--list 列出全部期限。")
+    return deadlines.compute(args.rule, args.start)
+
+
+def _calc_staffing(args):
+    from assistant.calculators import staffing
+
+    queue = (args.arrivals, args.service_minutes, args.target_wait)
+    if any(v is not None for v in queue):
+        if any(v is None for v in queue):
+            raise UsageError("排队模型需要同时给出 --arrivals、--service-minutes 和 --target-wait。")
+        return staffing.recommend_windows(*queue)
+    if args.check:
+        return staffing.consistency_check()
+    return staffing.total(args.by, args.key)
 
 
 _PAYOUT_FLAGS = {

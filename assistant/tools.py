@@ -19,7 +19,7 @@ from typing import Literal
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
-from assistant.calculators import payout, validity
+from assistant.calculators import deadlines, payout, staffing, validity
 
 
 class PayoutInput(BaseModel):
@@ -53,6 +53,35 @@ class ExpiringInput(BaseModel):
     since: date | None = Field(default=None, description="起始日期 YYYY-MM-DD（可选）")
 
 
+class DeadlineInput(BaseModel):
+    """The last day of a catalogued time limit."""
+
+    rule: str = Field(description="期限的键或名称，如 bad_review_rectify_sanming、节能审查")
+    start: date = Field(description="起算日 YYYY-MM-DD")
+
+
+class WorkingDaysInput(BaseModel):
+    """Working days after one date up to and including another."""
+
+    start: date
+    end: date
+
+
+class StaffingInput(BaseModel):
+    """A headcount of the 一窗受理 staffing plan."""
+
+    by: Literal["all", "level", "group", "role", "window", "phase"] = "all"
+    key: str | None = Field(default=None, description="层级、分组、岗位、窗口或阶段，如 三元区、police、第二阶段")
+
+
+class QueueInput(BaseModel):
+    """Erlang C estimate of windows to open (a model, not a rule)."""
+
+    arrivals_per_hour: float = Field(gt=0)
+    mean_service_minutes: float = Field(gt=0)
+    target_mean_wait_minutes: float = Field(gt=0)
+
+
 def _payout(**kwargs) -> dict:
     names = tuple(c.name for c in payout.match_conditions("、".join(kwargs.pop("conditions", []) or [])))
     return payout.compute(payout.PayoutRequest(**kwargs, conditions=names)).to_dict()
@@ -78,6 +107,30 @@ def calculator_tools() -> list[StructuredTool]:
             name="documents_expiring",
             description="列出在某日期（及可选起始日期）之前到期的公报文件。",
             args_schema=ExpiringInput,
+        ),
+        StructuredTool.from_function(
+            func=lambda rule, start: deadlines.compute(rule, start).to_dict(),
+            name="deadline",
+            description="按公报中的办理时限计算截止日（工作日按法定节假日和调休计算）。",
+            args_schema=DeadlineInput,
+        ),
+        StructuredTool.from_function(
+            func=lambda start, end: deadlines.working_days_between(start, end).to_dict(),
+            name="working_days_between",
+            description="计算两个日期之间的工作日数（开始日之后到结束日，含结束日）。",
+            args_schema=WorkingDaysInput,
+        ),
+        StructuredTool.from_function(
+            func=lambda by="all", key=None: staffing.total(by, key if by != "all" else None).to_dict(),
+            name="staffing_total",
+            description="一窗受理改革窗口人员配置：按全部、层级、分组、岗位、窗口或阶段统计人数。",
+            args_schema=StaffingInput,
+        ),
+        StructuredTool.from_function(
+            func=lambda **kw: staffing.recommend_windows(**kw).to_dict(),
+            name="window_queue_model",
+            description="用排队模型（Erlang C）估算高峰期需要开放的窗口数；是模型估算，不是文件规定。",
+            args_schema=QueueInput,
         ),
     ]
     return tools

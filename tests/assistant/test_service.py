@@ -87,3 +87,21 @@ def test_missing_model_says_how_to_get_it(tmp_path):
 
     with pytest.raises(ModelMissingError, match="make setup"):
         SentenceTransformerEmbedder(tmp_path / "no-model")
+
+
+def test_payout_question_is_clarified_then_calculated_with_cited_clauses(assistant):
+    question = "我在三明住院自付了3.86万，普惠医联保能赔多少？"
+    first = assistant.ask(question)
+    assert first.kind == "clarify" and "特定既往症" in first.answer
+    second = assistant.ask("没有", history=[Turn("user", question), Turn("assistant", first.answer)])
+    assert second.kind == "calculation"
+    assert second.calculation["value"] == 33600 and second.calculation["unit"] == "元"
+    assert second.answer.startswith("计算结果：33,600 元")
+    clause = assistant.index.clauses[second.citations[0].clause_id]
+    assert second.citations[0].quote.replace(" ", "") in clause.text.replace(" ", "").replace("\n", "")
+
+
+def test_impossible_date_gets_a_plain_message(assistant):
+    answer = assistant.ask("2月30日收到的差评，最晚哪天要整改反馈？", as_of=date(2024, 3, 1))
+    assert answer.kind == "clarify"
+    assert "没有 30 日" in answer.answer
