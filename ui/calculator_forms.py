@@ -57,7 +57,7 @@ def payout_result(liability, amount, group, conditions, relief, drug_class, dedu
             deductible_used=float(deductible_used or 0),
             paid_this_year=float(paid or 0),
             self_paid_this_year=float(self_paid or 0),
-            participation_rate=None if rate in (None, "") else float(rate) / 100,
+            participation_rate=float(rate) / 100 if rate else None,  # the number box shows 0 when left empty
             conditions=names,
         )
         return payout.compute(request)

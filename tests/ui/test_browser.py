@@ -66,3 +66,23 @@ def test_chat_answer_cites_clause_and_links_to_document(server_url, browser, tmp
     shot = tmp_path / "document.png"
     document.screenshot(path=str(shot))
     print(f"document screenshot: {shot}")
+
+
+@pytest.mark.integration
+def test_calculator_tab_computes_a_payout_and_the_chat_answers_a_calculation(server_url, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.goto(server_url + "/", wait_until="domcontentloaded")
+    page.get_by_role("tab", name="窗口计算器").click()
+    page.locator("#calc-payout").click()
+    expect(page.get_by_text("计算结果：33,600 元")).to_be_visible(timeout=60_000)
+    shot = tmp_path / "calculator.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"\ncalculator screenshot: {shot}")
+
+    page.get_by_role("tab", name="政策问答").click()
+    question = page.locator("#question textarea")
+    question.fill("我在三明住院自付了3.86万，没有既往症，普惠医联保能赔多少？")
+    page.locator("#send").click()
+    expect(page.locator("#chat").get_by_text("计算结果：33,600 元")).to_be_visible(timeout=120_000)
