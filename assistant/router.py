@@ -101,6 +101,8 @@ def _queue_inputs(text: str) -> tuple[float, float, float] | None:
     return rate, float(service.group(1)), float(wait.group(1))
 
 
+_ALREADY_PAID = re.compile(r"(今年|本年度?)?(已经|已)(赔|报|理赔|赔付)(了|过)?[^，。；,]{0,4}?(\d+(?:\.\d+)?\s*万?元?|[零一二三四五六七八九十百千万两]+\s*万?元)")
+_DEDUCTIBLE_MET = re.compile(r"免赔(额)?.{0,4}(已经|已)(扣|用|抵扣|扣除)|已经(扣|过)了?免赔")
 _NO_HISTORY = re.compile(r"(没有|无|没)(任何|什么)?(特定)?(既往症|既往病史|病史|慢性病|基础病)|健康人群|身体健康")
 _DRUG_WORDS = re.compile(r"抗癌药|肿瘤药|靶向药|化疗药|特药")
 _VALIDITY_ASK = re.compile(r"有效|失效|过期|到期|还能用|还管用|作废|废止|还在执行|还执行|生效|施行|还算数")
@@ -162,9 +164,12 @@ class Router:
         if rate is None and "participation_rate" in answers:
             number = re.search(r"\d+(?:\.\d+)?", answers["participation_rate"])
             rate = float(number.group()) / 100 if number else None
+        paid = _ALREADY_PAID.search(text)
         request = payout.PayoutRequest(
             liability=liability,
             eligible_amount=money[0],
+            paid_this_year=quantities.amounts(paid.group(0))[0] if paid and quantities.amounts(paid.group(0)) else 0.0,
+            deductible_used=payout.DEDUCTIBLE_MET if _DEDUCTIBLE_MET.search(text) else 0.0,
             preexisting=preexisting,
             relief_recipient=bool(_RELIEF.search(text)),
             drug_class=drug.group(1).upper() if drug else None,

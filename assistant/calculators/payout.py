@@ -28,6 +28,7 @@ from assistant.calculators.result import Calculation, CalculationError, Trace, y
 HERE = Path(__file__).parent
 POLICY_YEAR_START = "2024-01-01"
 MAX_AMOUNT = 100_000_000  # 1亿元: anything larger is a typing slip, not a medical bill
+DEDUCTIBLE_MET = float(MAX_AMOUNT)  # "免赔额已经扣过": more than any deductible, so none is left
 
 LIABILITIES: dict[str, str] = {
     "inpatient_in_area": "责任一：统筹区内住院医疗费用、高值耗材费用及高值药品费用保险金",
@@ -122,8 +123,9 @@ def compute(request: PayoutRequest, params: dict[str, Parameter] | None = None) 
     if column == 0:
         trace.cite(params["deductible_inpatient_in_area"])
     remaining_deductible = max(0.0, deductible - request.deductible_used)
+    used = "已全部抵扣" if request.deductible_used >= deductible else f"已抵扣 {yuan(request.deductible_used)}"
     trace.step(
-        f"年免赔额 {yuan(deductible)}，本年度已抵扣 {yuan(request.deductible_used)}，本次还需自付免赔 {yuan(remaining_deductible)}。",
+        f"年免赔额 {yuan(deductible)}，本年度{used}，本次还需自付免赔 {yuan(remaining_deductible)}。",
         params["deductibles_table"],
     )
     base = max(0.0, request.eligible_amount - remaining_deductible)
@@ -144,7 +146,7 @@ def _validate(request: PayoutRequest) -> None:
         value = getattr(request, name)
         if value < 0:
             raise CalculationError(f"金额不能为负数：{name} = {value}。")
-        if value > MAX_AMOUNT:
+        if value > MAX_AMOUNT and name != "deductible_used":
             raise CalculationError(f"金额 {value:,.0f} 元超过 1 亿元，不像是一次医疗费用，请核对后再算。")
     if request.participation_rate is not None and not 0 <= request.participation_rate <= 1:
         raise CalculationError(f"参保率应在 0% 到 100% 之间，收到 {request.participation_rate:.1%}。")
@@ -257,6 +259,14 @@ def _apply_floor(request, payout, params, trace, when) -> float:
 
 
 def _result(request: PayoutRequest, payout: float, trace: Trace, params: dict[str, Parameter]) -> Calculation:
+    when = _policy_date()
+    trace.step(
+        f"适用 2024 年度产品：保费 {params['premium'].at(when)} 元/人·年，{params['enrolment_deadline'].at(when)} 前集中参保缴费，"
+        f"{params['coverage_start'].at(when)} 起保，保险期限一年。",
+        params["premium"],
+        params["enrolment_deadline"],
+        params["coverage_start"],
+    )
     trace.cite(params["disclosure_prevails"])
     trace.warn("文件规定保障范围“具体以当年度产品正式披露信息为准”，实际赔付以承保机构核定为准。")
     trace.step(f"本次普惠医联保赔付 {yuan(payout)}；个人仍需负担 {yuan(max(0.0, request.eligible_amount - payout))}。")
