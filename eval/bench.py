@@ -102,14 +102,31 @@ def run_bench(config: Config, regulations: Path | None = None, queries: int = 50
 
 
 def _latency(config: Config, index_dir: Path, embedder, tokenizer, count: int) -> tuple[float, float, float]:
-    """Warm end-to-end `ask` latency (retrieval + answer composition) and the process RSS."""
+    """Warm `ask` latency and RSS, measured in a fresh process that only serves (as `serve` would)."""
+    import subprocess
+    import sys
+
+    probe = subprocess.run(
+        [sys.executable, "-m", "eval.bench", "--probe", str(index_dir), str(config.model), str(count)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        raise RuntimeError(f"serving probe failed: {probe.stderr[-2000:]}")
+    figures = json.loads(probe.stdout.strip().splitlines()[-1])
+    return figures["p50_ms"], figures["p95_ms"], figures["rss_mb"]
+
+
+def probe(index_dir: Path, model: Path, count: int) -> dict:
+    """Open the index and model like `serve` does, answer ``count`` questions, report latency and RSS."""
     from dataclasses import replace
 
+    from assistant import settings
     from assistant.service import Assistant
-    from ingest.index import ClauseIndex
 
-    gc.collect()
-    assistant = Assistant(ClauseIndex.open(index_dir), embedder, tokenizer, replace(config, index_dir=index_dir))
+    config = replace(settings.load(), index_dir=index_dir, model=model)
+    assistant = Assistant.from_config(config)
     for question in QUERIES[:3]:
         assistant.ask(question)  # warm-up
     timings = []
@@ -119,7 +136,8 @@ def _latency(config: Config, index_dir: Path, embedder, tokenizer, count: int) -
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     p95 = timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))]
-    return statistics.median(timings), p95, psutil.Process().memory_info().rss / 2**20
+    gc.collect()
+    return {"p50_ms": statistics.median(timings), "p95_ms": p95, "rss_mb": psutil.Process().memory_info().rss / 2**20}
 
 
 class _PeakRss:
@@ -165,3 +183,13 @@ def _print_table(rows: list[Figures]) -> None:
             f"| {r.corpus} | {r.documents} | {r.clauses} | {r.chunks} | {r.ingest_s} | {r.clauses_per_s} | "
             f"{r.peak_rss_mb} | {r.index_mb} | {r.p50_ms} | {r.p95_ms} | {r.serving_rss_mb} |"
         )
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) == 5 and sys.argv[1] == "--probe":
+        print(json.dumps(probe(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))))
+    else:
+        print("usage: python -m eval.bench --probe INDEX_DIR MODEL_DIR COUNT (use `policy-assistant bench` instead)", file=sys.stderr)
+        sys.exit(2)
