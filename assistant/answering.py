@@ -117,7 +117,9 @@ class Composer:
         sentences = split_sentences(clause.text)
         if len(sentences) <= limit:
             return sentences
-        words = set(self.tokenizer.tokens(self.rewrite(query)))
+        # Words that only name the clause (they are in its heading) do not pick the answer.
+        heading = normalise(clause.section)
+        words = {w for w in self.tokenizer.tokens(self.rewrite(query)) if w not in heading} or set(self.tokenizer.tokens(query))
         wants_number = bool(_ASKS_NUMBER.search(query))
 
         def score(sentence: str) -> float:

@@ -121,6 +121,14 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--json", action="store_true", help="print the calculation as JSON")
     calc.set_defaults(handler=_calc, calc_parser=calc)
 
+    evaluate = commands.add_parser("eval", help="run the Q&A benchmark: pipelines side by side, report and plots")
+    evaluate.add_argument("--dataset", nargs="+", required=True, type=Path, metavar="FILE", help="benchmark JSONL file(s)")
+    evaluate.add_argument("--pipelines", default="full,naive,bm25,dense", help="comma-separated: full, naive, bm25, dense")
+    evaluate.add_argument("--corpus", action="append", type=Path, metavar="DIR", help="corpus folder(s) to index for the run (default: the corpus setting)")
+    evaluate.add_argument("--out", type=Path, default=Path("eval/reports/latest"), metavar="DIR", help="where results, report and plots go")
+    evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N items of each dataset (a quick slice)")
+    evaluate.set_defaults(handler=_eval)
+
     bench = commands.add_parser("bench", help="print ingest time, query latency and memory figures")
     bench.add_argument("--regulations", type=Path, metavar="DIR", help="also ingest this regulations folder and measure again")
     bench.add_argument("--queries", type=int, default=50, help="how many timed queries (default: 50)")
@@ -366,6 +374,51 @@ def _serve(args) -> int:
 
     config = settings.load({"host": args.host, "port": str(args.port) if args.port else None})
     serve(config)
+    return 0
+
+
+def _eval(args) -> int:
+    import hashlib
+
+    from assistant.progress import TqdmProgress
+    from assistant.service import Assistant
+    from eval.pipelines import PIPELINES, FullPipeline, NaivePipeline, SingleRetrieverPipeline
+    from eval.runner import load_dataset, run, verbatim_checker, write_outputs
+    from eval.report import table
+    from ingest.embedding import SentenceTransformerEmbedder
+    from ingest.index import ClauseIndex, IndexBuilder
+    from ingest.tokenizer import ChineseTokenizer
+
+    wanted = [p.strip() for p in args.pipelines.split(",") if p.strip()]
+    unknown = [p for p in wanted if p not in PIPELINES]
+    if unknown or not wanted:
+        raise UsageError(f"未知的评测流程：{', '.join(unknown) or '（空）'}。可选：{', '.join(PIPELINES)}。")
+    items = [item for path in args.dataset for item in load_dataset(path)[: args.limit or None]]
+    config = settings.load()
+    corpus = [c.resolve() for c in (args.corpus or list(config.corpus))]
+    key = hashlib.sha256("|".join(map(str, corpus)).encode()).hexdigest()[:12]
+    cache = config.data_dir / "eval-cache"
+    index_dir = cache / f"index-{key}"
+    embedder = SentenceTransformerEmbedder(config.model)
+    tokenizer = ChineseTokenizer(config.user_dict, config.jieba_cache)
+    with TqdmProgress() as progress:
+        IndexBuilder(index_dir, embedder, tokenizer, progress=progress).run(corpus)
+    from dataclasses import replace
+
+    assistant = Assistant(ClauseIndex.open(index_dir), embedder, tokenizer, replace(config, index_dir=index_dir))
+    pipelines = []
+    for name in wanted:
+        if name == "full":
+            pipelines.append(FullPipeline(assistant))
+        elif name == "naive":
+            pipelines.append(NaivePipeline(corpus, embedder, cache))
+        else:
+            pipelines.append(SingleRetrieverPipeline(assistant, name))
+    with TqdmProgress() as progress:
+        records = run(items, pipelines, verbatim_checker(corpus), progress=progress)
+    summary = write_outputs(records, args.out)
+    print(table(summary["pipelines"]))
+    print(f"\n{len(items)} 个问题 × {len(pipelines)} 个流程；结果、报告和图表写入 {args.out}")
     return 0
 
 

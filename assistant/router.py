@@ -31,7 +31,7 @@ _YES = re.compile(r"^(有|是|对|得过|有的)")
 _DRUG_CLASS = re.compile(r"([ABCabc])\s*类")
 
 _STAFF_CONTEXT = re.compile(r"窗口|工作人员|人员|导办|运营管理|外包|一窗|政务服务中心|办事大厅|专窗")
-_HEADCOUNT_ASK = re.compile(r"多少|几个|几名|几人|人数|配几")
+_HEADCOUNT_ASK = re.compile(r"(多少|几)(个|名|位)?(工作)?(人员|人)|人数|配(备)?(多少|几)|(一共|总共|合计)(多少|几)|人(里|中).{0,8}(多少|几)")
 _CITY = re.compile(r"市级|市本级|市里|市直")
 _WHOLE = re.compile(r"一共|总共|合计|全部|整合后")
 _EXCEPT = re.compile(r"除(了)?(.{1,12}?)(以外|之外|外)")

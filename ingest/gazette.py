@@ -71,6 +71,12 @@ def parse_issue(source: str, layout: IssueLayout, source_name: str, sha256: str)
     return documents, clauses
 
 
+def without_furniture(source: str, layout: IssueLayout) -> str:
+    """The issue's text with page-furniture lines left out (for checking quotes against it)."""
+    lines = [line for line in split_lines(source) if not _is_furniture(line, layout)]
+    return "\n".join(line.raw for line in _drop_page_numbers(split_lines(source), lines, layout))
+
+
 def _is_furniture(line: Line, layout: IssueLayout) -> bool:
     text = line.text
     if not text:
