@@ -85,9 +85,19 @@ def _staff_posts(text: str) -> list[tuple[str, str]]:
         if match:
             found.append((by, key))
             remaining = remaining[: match.start()] + "　" * (match.end() - match.start()) + remaining[match.end() :]
-    # Generic names only count when nothing more specific was named.
+    # Generic names only count when nothing more specific was named, and a window's
+    # parent drops out when the window itself is named ("社医保……社保和医保各几个").
+    if any(by in ("window", "role") for by, _ in found):
+        found = [f for f in found if f != ("group", "windows")]
     if any(by == "window" for by, _ in found):
-        found = [f for f in found if f not in (("group", "windows"), ("role", "special_purpose"))]
+        found = [f for f in found if f != ("role", "special_purpose")]
+    built = staffing.plan()
+    named_windows = {key for by, key in found if by == "window"}
+    found = [
+        (by, key)
+        for by, key in found
+        if not (by == "window" and any(key in built.ancestors(other) for other in named_windows if other != key))
+    ]
     if ("group", "support") in found:
         found = [f for f in found if f not in (("role", "on_site_management"), ("role", "front_desk_guides"), ("role", "self_service_guide"))]
     return found
@@ -233,7 +243,10 @@ class Router:
             return Routed("staffing", calculation=staffing.combined([staffing.total(by, key) for by, key in named]))
         if named:
             return Routed("staffing", calculation=staffing.total(*named[0]))
-        if city and district or _WHOLE.search(text):
+        if city and district:
+            levels = [staffing.total("level", "市级"), staffing.total("level", "三元区")]
+            return Routed("staffing", calculation=staffing.combined(levels))
+        if _WHOLE.search(text):
             return Routed("staffing", calculation=staffing.total("all"))
         if district:
             return Routed("staffing", calculation=staffing.total("level", "三元区"))
@@ -259,7 +272,7 @@ class Router:
         return Routed("validity", calculation=validity.status(document.doc_number, on))
 
 
-_DATE_ASK = re.compile(r"哪天|哪一天|几号|几月几日|最晚|最迟|截止|什么时候|何时|到期|日期|期限是|之前要|前要")
+_DATE_ASK = re.compile(r"哪天|哪一天|几号|几月几日|最晚|最迟|截止|什么时候|何时|到期|日期|期限是")
 _BETWEEN = re.compile(r"(之间|中间|间隔|相隔).{0,6}(几个|多少个?)工作日|(几个|多少个?)工作日")
 _AFTER_N = re.compile(r"(\d+)\s*个?(工作日|日|天)(后|以后|之后|内)")
 

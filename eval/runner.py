@@ -164,8 +164,8 @@ def score(item: Item, prediction: Prediction, pipeline: str, verbatim: Callable[
         refused=refused,
         quotes_verbatim=sum(quotes) / len(quotes) if quotes else None,
         calculation_exact=(
-            metrics.answer_ok(list(item.expect), item.expect_mode, str(prediction.calculation_value))
-            if prediction.calculation_value is not None and answerable
+            metrics.answer_ok(list(item.expect), "any", str(prediction.calculation_value))
+            if prediction.calculation_value is not None and item.type in CALCULATOR_TYPES
             else None
         ),
         latency_ms=round(prediction.latency_ms, 2),
