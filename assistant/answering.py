@@ -17,6 +17,8 @@ from ingest.chunking import split_sentences
 from ingest.tokenizer import ChineseTokenizer, normalise
 from ingest.types import Clause, Document
 
+_ASKS_WHO = re.compile(r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|牵头|负责|配合")
+_DUTY_LINE = re.compile(r"^\s*[〔（(]?(牵头单位|责任单位)")
 _ASKS_NUMBER = re.compile(r"多少|几|比例|金额|多久|多长|期限|时限|哪天|什么时候|何时|日期|标准")
 _DIGIT = re.compile(r"\d")
 
@@ -112,11 +114,14 @@ class Composer:
         citations = tuple(_citation(item) for item in chosen)
         return Answer(question=question, kind="answer", answer=text, citations=citations, retrieved=retrieved, notes=notes)
 
-    def best_sentences(self, query: str, clause: Clause, limit: int = 2) -> list[str]:
-        """The clause's sentences that share most words with the question, in reading order."""
+    def best_sentences(self, query: str, clause: Clause, limit: int = 2, whole: int = 350) -> list[str]:
+        """What to quote from a clause: all of a short clause, else the sentences that share
+        most words with the question (plus its 牵头/责任单位 lines when the question asks who),
+        in reading order."""
         sentences = split_sentences(clause.text)
-        if len(sentences) <= limit:
+        if len(sentences) <= limit or len(clause.text) <= whole:
             return sentences
+        duty = [i for i, s in enumerate(sentences) if _DUTY_LINE.match(s)] if _ASKS_WHO.search(query) else []
         # Words that only name the clause (they are in its heading) do not pick the answer.
         heading = normalise(clause.section)
         words = {w for w in self.tokenizer.tokens(self.rewrite(query)) if w not in heading} or set(self.tokenizer.tokens(query))
@@ -133,7 +138,7 @@ class Composer:
         best = score(sentences[ranked[0]])
         # A second sentence only when it is nearly as relevant and not a table fragment.
         keep = [ranked[0]] + [i for i in ranked[1:limit] if score(sentences[i]) >= 0.6 * best and len(sentences[i]) >= 12]
-        return [sentences[i] for i in sorted(keep)]
+        return [sentences[i] for i in sorted(set(keep) | set(duty))]
 
 
 def _validity_warning(document: Document, as_of: date) -> str:
