@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -143,9 +144,12 @@ class NaivePipeline:
         import chromadb
         from chromadb.config import Settings
 
+        marker = directory / "complete"
+        if directory.exists() and not marker.exists():
+            shutil.rmtree(directory)  # an interrupted build: start over rather than search half a corpus
         client = chromadb.PersistentClient(path=str(directory), settings=Settings(anonymized_telemetry=False))
         self.store = Chroma(client=client, collection_name="naive", embedding_function=Adapter(embedder))
-        if self.store._collection.count() == 0:
+        if not marker.exists():
             splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50, add_start_index=True)
             texts, metadatas = [], []
             for source in sources:
@@ -155,6 +159,7 @@ class NaivePipeline:
                     metadatas.append(chunk.metadata)
             for start in range(0, len(texts), 1000):
                 self.store.add_texts(texts[start : start + 1000], metadatas=metadatas[start : start + 1000])
+            marker.write_text(str(len(texts)), encoding="utf-8")
 
     def _doc_of(self, source: str, start: int) -> str:
         for low, high, key in self._spans.get(source, []):
