@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from ingest.metadata import canonical_number
+
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿)?\s*(元|%|％)?")
 _CN_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -24,10 +26,8 @@ def fold(text: str) -> str:
 
 
 def canonical_doc(number: str | None) -> str | None:
-    """Document numbers compared with 〔〕 brackets and no spaces."""
-    if number is None:
-        return None
-    return re.sub(r"\s+", "", number).replace("[", "〔").replace("]", "〕").replace("［", "〔").replace("］", "〕")
+    """Document numbers compared with 〔〕 brackets and no spaces (as ingestion stores them)."""
+    return None if number is None else canonical_number(number)
 
 
 def numbers_in(text: str) -> set[float]:
