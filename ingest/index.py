@@ -33,6 +33,9 @@ from ingest.types import Chunk, Clause, Document
 
 PARSER_VERSION = "2026.11.22-4"  # bump when parsing or chunking changes what clauses look like
 COLLECTION = "clauses"
+# Generous HNSW settings: the graph is small, and with the defaults an isolated clause
+# (the one note closing the Fujian issue) was missed by a freshly built in-memory graph.
+HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 400, "max_neighbors": 32}
 CURRENT = "CURRENT"
 _BATCH = 64
 
@@ -127,7 +130,7 @@ class IndexBuilder:
         digest = hashlib.sha256()
         for source in sorted(sources, key=lambda s: s.name):
             digest.update(f"{source.name}:{source.sha256}\n".encode())
-        digest.update(f"{PARSER_VERSION}|{self.embedder.fingerprint}|{self.chunker.max_chars}|{self.tokenizer.terms}".encode())
+        digest.update(f"{PARSER_VERSION}|{self.embedder.fingerprint}|{self.chunker.max_chars}|{self.tokenizer.terms}|{HNSW}".encode())
         return digest.hexdigest()
 
     def _parse(self, sources: list[SourceFile]) -> tuple[list[Document], list[Clause]]:
@@ -207,7 +210,7 @@ class IndexBuilder:
         titles = {d.doc_id: d for d in documents}
         sections = {c.clause_id: c.section for c in clauses}
         client = _client(build_dir / "chroma")
-        collection = client.create_collection(COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+        collection = client.create_collection(COLLECTION, embedding_function=None, configuration={"hnsw": HNSW})
         for start in range(0, len(chunks), 1000):
             batch = chunks[start : start + 1000]
             collection.add(
