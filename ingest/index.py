@@ -280,6 +280,9 @@ class ClauseIndex:
             d["doc_id"]: Document.from_dict(d) for d in _read_jsonl(build_dir / "documents.jsonl")
         }
         self.clauses: dict[str, Clause] = {c["clause_id"]: Clause.from_dict(c) for c in _read_jsonl(build_dir / "clauses.jsonl")}
+        self._by_doc: dict[str, list[Clause]] = {}
+        for clause in sorted(self.clauses.values(), key=lambda c: c.ordinal):
+            self._by_doc.setdefault(clause.doc_id, []).append(clause)
         self.chunks: list[Chunk] = [Chunk(**c) for c in _read_jsonl(build_dir / "chunks.jsonl")]
         self.collection = _open_collection(build_dir)
         import bm25s
@@ -315,7 +318,7 @@ class ClauseIndex:
 
     def clauses_of(self, doc_id: str) -> list[Clause]:
         """A document's clauses in reading order."""
-        return sorted((c for c in self.clauses.values() if c.doc_id == doc_id), key=lambda c: c.ordinal)
+        return list(self._by_doc.get(doc_id, ()))
 
 
 def _live_build(index_dir: Path) -> Path | None:
