@@ -86,7 +86,7 @@ def load_dataset(path: Path) -> list[Item]:
                 question=data["question"],
                 type=data["type"],
                 gold_docs=tuple(_listed(data["doc_number"])),
-                evidence=tuple(_listed(data["evidence"])),
+                evidence=tuple(_listed(data.get("evidence_all") or data["evidence"])),
                 expect=tuple(str(v) for v in data["expect"] or ()),
                 expect_mode=data.get("expect_mode") or "all",
                 as_of=as_of,
