@@ -17,8 +17,8 @@ import cn2an
 from assistant.calculators.result import CalculationError
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿点"
-_AMOUNT = re.compile(
-    rf"(?P<sign>-|－|负)?(?P<num>\d+(?:[.,，]\d+)*|[{_CN_NUM}]+)\s*(?P<unit>万元|万块|万|千元|千块|千|元|块钱|块)(?P<rest>[{_CN_NUM}\d])?"
+AMOUNT = re.compile(
+    rf"(?P<sign>-|－|−|﹣|‐|‑|–|负)?(?P<num>\d+(?:[.,，]\d+)*|[{_CN_NUM}]+)\s*(?P<unit>万元|万块|万|千元|千块|千|元|块钱|块)(?P<rest>[{_CN_NUM}\d])?"
 )
 _PERCENT = re.compile(rf"(?P<num>\d+(?:\.\d+)?)\s*[%％]|百分之(?P<cn>[{_CN_NUM}]+|\d+(?:\.\d+)?)")
 _FULL_DATE = re.compile(r"(?P<y>\d{4})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*[日号]?")
@@ -32,7 +32,7 @@ _WEEK = re.compile(r"(?P<which>上上|下下|上|下|这|本)?(?:周|星期|礼�
 def amounts(text: str) -> list[float]:
     """Every money amount in the text, in yuan, in reading order."""
     found = []
-    for match in _AMOUNT.finditer(text):
+    for match in AMOUNT.finditer(text):
         value = _number(match.group("num"))
         if value is None:
             continue

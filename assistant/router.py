@@ -10,17 +10,25 @@ the original question together.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+import cn2an
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from assistant import quantities
+from assistant import quantities, slots
+from assistant.places import Gazetteer
 from assistant.calculators import deadlines, payout, staffing, validity
 from assistant.calculators.result import Calculation, CalculationError
 from assistant.types import Turn
 
 _INSURANCE = re.compile(r"普惠医联保|医联保|惠民保|普惠保|补充医疗保险")
 _PAYOUT_ASK = re.compile(r"赔|报销|报多少|能报|理赔|给付|能拿回|能拿多少")
-_OUT_OF_AREA = re.compile(r"统筹区外|外地|省外|市外|异地|外省|外市|福州|厦门|上海")
+_OUT_OF_AREA = re.compile(r"统筹区外|外地|省外|市外|异地|外省|外市|转诊|转院到外")
+_IN_AREA = re.compile(r"统筹区内|本地|本市|市内|当地")
+_HOME_CITY = "三明市"  # the 统筹区 of 三明普惠医联保
+_MEDICAL = re.compile(r"看病|住院|医药费|医疗费|药费|门诊|手术|开刀|治病|就医")
+_AMOUNT_QUESTION = "请问医保（含大病保险）报销后，您自己负担的合理医疗费用是多少元？例如：自付3.86万元。"
+_AMOUNT_AMBIGUOUS = "您提到了几笔金额，我不确定哪一笔是医保报销后自己负担的部分。请告诉我报销后自付的金额，例如：自付2万元。"
 _OUTPATIENT = re.compile(r"门诊特殊病种|门特|特殊病种|门诊特病|慢特病")
 _TUMOUR_DRUG = re.compile(r"肿瘤药|抗癌药|靶向药|化疗药|恶性肿瘤药品|特药")
 _RARE_DRUG = re.compile(r"罕见病")
@@ -146,7 +154,9 @@ class Router:
                 if routed is not None:
                     return routed
         except payout.NeedsInput as needed:
-            return Routed("payout", clarify=needed.question, inputs={"field": needed.field})
+            unsure = _DONT_KNOW.search(answers.get(needed.field, "").strip())
+            prefix = "这一项会影响计算结果，我不能替您假设。" if unsure else ""
+            return Routed("payout", clarify=prefix + needed.question, inputs={"field": needed.field})
         except CalculationError as error:
             return Routed("error", clarify=str(error))
         return None
@@ -154,16 +164,21 @@ class Router:
     # -- payout ---------------------------------------------------------------
 
     def _payout(self, text: str, answers: dict[str, str], as_of: date) -> Routed | None:
-        if not (_INSURANCE.search(text) and _PAYOUT_ASK.search(text)):
+        named = _INSURANCE.search(text)
+        medical = _MEDICAL.search(text)
+        if not ((named or medical) and _PAYOUT_ASK.search(text)):
             return None
-        money = quantities.amounts(text)
-        if not money:
-            return None
+        amounts = slots.money(text)  # replies to our questions are already part of the text
+        eligible, step = _eligible_amount(amounts)
+        if eligible is None:
+            if not named and not medical:
+                return None
+            raise payout.NeedsInput("amount", _AMOUNT_QUESTION if not amounts else _AMOUNT_AMBIGUOUS)
         liability = _liability(text)
         history_text = _DRUG_WORDS.sub("", text + " " + answers.get("preexisting", ""))
-        conditions = tuple(c.name for c in payout.match_conditions(history_text))
+        conditions, denied = _conditions(history_text)
         preexisting = None
-        if _NO_HISTORY.search(text):
+        if _NO_HISTORY.search(text) or (denied and not conditions):
             preexisting, conditions = False, ()
         elif conditions:
             preexisting = True
@@ -175,18 +190,22 @@ class Router:
             number = re.search(r"\d+(?:\.\d+)?", answers["participation_rate"])
             rate = float(number.group()) / 100 if number else None
         paid = _ALREADY_PAID.search(text)
+        relief = any(not slots.negated(text, m.start()) for m in _RELIEF.finditer(text))
         request = payout.PayoutRequest(
             liability=liability,
-            eligible_amount=money[0],
+            eligible_amount=eligible,
             paid_this_year=quantities.amounts(paid.group(0))[0] if paid and quantities.amounts(paid.group(0)) else 0.0,
             deductible_used=payout.DEDUCTIBLE_MET if _DEDUCTIBLE_MET.search(text) else 0.0,
             preexisting=preexisting,
-            relief_recipient=bool(_RELIEF.search(text)),
+            relief_recipient=relief,
             drug_class=drug.group(1).upper() if drug else None,
             participation_rate=rate,
             conditions=conditions,
         )
-        return Routed("payout", calculation=payout.compute(request), inputs=request.__dict__)
+        calculation = payout.compute(request)
+        if step:
+            calculation = replace(calculation, steps=(step, *calculation.steps))
+        return Routed("payout", calculation=calculation, inputs=request.__dict__)
 
     # -- deadlines --------------------------------------------------------------
 
@@ -198,10 +217,11 @@ class Router:
             return Routed("deadline", calculation=deadlines.working_days_between(mentioned[0], mentioned[1]))
         limit = _limit_named(text)
         if limit is None:
-            generic = _AFTER_N.search(text)
+            generic = _AFTER_N.search(text) or _N_AFTER.search(text)
             if generic and asks_date and mentioned:
                 unit = "工作日" if "工作日" in generic.group(0) else "日"
-                return Routed("deadline", calculation=deadlines.deadline_after(mentioned[0], int(generic.group(1)), unit))
+                count = int(generic.group(1)) if generic.group(1).isdigit() else int(cn2an.cn2an(generic.group(1), "smart"))
+                return Routed("deadline", calculation=deadlines.deadline_after(mentioned[0], count, unit))
             return None
         if not asks_date and "start_date" not in answers:
             return None  # "节能审查要多久" is a lookup: retrieval quotes the clause
@@ -261,6 +281,9 @@ class Router:
             return None
         mentioned = quantities.dates(text, as_of)
         if _EXPIRING_LIST.search(text):
+            year = _BARE_YEAR.search(text)
+            if year and not mentioned:
+                return Routed("validity", calculation=validity.expiring_by(date(int(year.group(1)), 12, 31), date(int(year.group(1)), 1, 1)))
             until = mentioned[-1] if mentioned else as_of
             since = mentioned[0] if len(mentioned) > 1 else None
             return Routed("validity", calculation=validity.expiring_by(until, since))
@@ -272,9 +295,12 @@ class Router:
         return Routed("validity", calculation=validity.status(document.doc_number, on))
 
 
+# "2024年9月27日之后5个工作日": the count follows the word "after".
+_N_AFTER = re.compile(r"(?:之后|以后|后|起)(?:的)?\s*(\d+|[一二两三四五六七八九十百]+)\s*个?(工作日|日|天)")
+_BARE_YEAR = re.compile(r"(\d{4})\s*年(?!\s*\d{1,2}\s*月)(?!\s*[底末])")
 _DATE_ASK = re.compile(r"哪天|哪一天|几号|几月几日|最晚|最迟|截止|什么时候|何时|到期|日期|期限是")
 _BETWEEN = re.compile(r"(之间|中间|间隔|相隔).{0,6}(几个|多少个?)工作日|(几个|多少个?)工作日")
-_AFTER_N = re.compile(r"(\d+)\s*个?(工作日|日|天)(后|以后|之后|内)")
+_AFTER_N = re.compile(r"(?<![月\d])(\d+|[一二两三四五六七八九十百]+)\s*个?(工作日|日|天)(后|以后|之后|内)")
 
 
 _NEGATED = re.compile(r"(不算|不是|不属于|并非|非)(特别)?重大")
@@ -316,14 +342,67 @@ def _liability(text: str) -> str:
         return "rare_disease_drugs"
     if _OUTPATIENT.search(text):
         return "outpatient_special"
-    if _INPATIENT.search(text) and _OUT_OF_AREA.search(text):
-        return "inpatient_out_of_area"
     if _INPATIENT.search(text):
-        return "inpatient_in_area"
+        area = _area(text)
+        if area is None:
+            raise payout.NeedsInput("area", _AREA_QUESTION)
+        return "inpatient_in_area" if area else "inpatient_out_of_area"
     raise payout.NeedsInput(
         "liability",
         "请问这笔费用是哪一类：在三明统筹区内住院、在统筹区外住院、门诊特殊病种，还是特定药品（肿瘤药或罕见病药）？",
     )
+
+
+_AREA_QUESTION = "请问是在三明市（统筹区）内住院，还是在三明以外的地方住院？"
+
+
+def _area(text: str) -> bool | None:
+    """True: care inside 三明's 统筹区; False: outside; None: the text does not say.
+
+    Places are read against the national list of administrative divisions, so any
+    city or county outside 三明 counts as outside, not only the few a list names."""
+    if _OUT_OF_AREA.search(text):
+        return False
+    places = Gazetteer.load().find(text)
+    outside = [p for p in places if p.city != _HOME_CITY and p.full != "福建省"]
+    if outside:
+        return False
+    if places or _IN_AREA.search(text):
+        return True
+    return None
+
+
+def _eligible_amount(amounts: list[slots.Amount]) -> tuple[float | None, str]:
+    """The cost the insurance looks at (what is left after basic insurance), and the
+    step that derived it when the question gave a total and what was reimbursed."""
+    if not amounts:
+        return None, ""
+    self_paid = [a for a in amounts if a.role == "self_paid"]
+    if len(self_paid) == 1:
+        return self_paid[0].value, ""
+    if len(self_paid) > 1:
+        return None, ""
+    totals = [a for a in amounts if a.role == "total"]
+    reimbursed = [a for a in amounts if a.role == "reimbursed"]
+    if len(totals) == 1 and len(reimbursed) == 1 and totals[0].value >= reimbursed[0].value:
+        left = totals[0].value - reimbursed[0].value
+        return left, f"报销后自付 = 总费用 {totals[0].value:,.0f} 元 − 已报销 {reimbursed[0].value:,.0f} 元 = {left:,.0f} 元"
+    if len(amounts) == 1 and amounts[0].role in ("unknown", "total") and len(totals) <= 1 and not reimbursed:
+        # One amount, not called a total of a bill: read as the cost the question is about.
+        return (amounts[0].value, "") if amounts[0].role == "unknown" else (None, "")
+    return None, ""
+
+
+def _conditions(text: str) -> tuple[tuple[str, ...], bool]:
+    """The 特定既往症 the text affirms, and whether it denied any ("我没有冠心病")."""
+    affirmed, denied = [], False
+    for condition in payout.match_conditions(text):
+        spots = [m.start() for alias in (condition.name, *condition.aliases) if alias for m in re.finditer(re.escape(alias), text)]
+        if spots and all(slots.negated(text, spot) for spot in spots):
+            denied = True
+        else:
+            affirmed.append(condition.name)
+    return tuple(affirmed), denied
 
 
 def _yes_no(answer: str) -> bool | None:
@@ -342,7 +421,33 @@ _QUESTIONS: dict[str, re.Pattern[str]] = {
     "participation_rate": re.compile(r"请问全市参保率是多少"),
     "liability": re.compile(r"请问这笔费用是哪一类"),
     "start_date": re.compile(r"的期限从哪一天开始算"),
+    "amount": re.compile(r"自己负担的合理医疗费用是多少元|报销后自付的金额"),
+    "area": re.compile(r"还是在三明以外的地方住院"),
 }
+
+_DONT_KNOW = re.compile(r"^(不知道|不清楚|不确定|不晓得|不懂|忘了|说不清)")
+
+
+def _fills(field_name: str, answer: str) -> bool:
+    """Does this reply answer the question we asked for ``field_name``? Anything else is a new question."""
+    answer = answer.strip()
+    if _DONT_KNOW.search(answer):
+        return True  # the calculator says what it cannot assume and asks again
+    if field_name == "preexisting":
+        return _yes_no(answer) is not None or bool(payout.match_conditions(answer)) or len(answer) <= 4
+    if field_name == "drug_class":
+        return bool(re.search(r"[ABCabc]", answer))
+    if field_name == "participation_rate":
+        return bool(re.search(r"\d|百分之", answer)) and len(answer) <= 20
+    if field_name == "liability":
+        return bool(_TUMOUR_DRUG.search(answer) or _RARE_DRUG.search(answer) or _OUTPATIENT.search(answer) or _INPATIENT.search(answer))
+    if field_name == "start_date":
+        return bool(re.search(r"\d|[今明昨后前]天|周|星期", answer)) and len(answer) <= 30
+    if field_name == "amount":
+        return bool(quantities.amounts(answer))
+    if field_name == "area":
+        return _area(answer) is not None or bool(re.search(r"^(内|外|市内|市外|省内|省外|三明)", answer))
+    return False
 
 
 def _clarify_chain(question: str, history: list[Turn]) -> tuple[str, dict[str, str]]:
@@ -352,12 +457,13 @@ def _clarify_chain(question: str, history: list[Turn]) -> tuple[str, dict[str, s
     turns = list(history)
     while len(turns) >= 2 and turns[-1].role == "assistant":
         field_name = next((name for name, pattern in _QUESTIONS.items() if pattern.search(turns[-1].content)), None)
-        if field_name is None or turns[-2].role != "user":
+        if field_name is None or turns[-2].role != "user" or not _fills(field_name, current):
             break
         answers.setdefault(field_name, current)
         current = turns[-2].content
         turns = turns[:-2]
     if not answers:
         return question, {}
-    extra = " ".join(value for key, value in answers.items() if key == "liability")
+    # Every reply joins the question: "自付2万，没有既往症" answers more than it was asked.
+    extra = "，".join(value for key, value in answers.items() if not _DONT_KNOW.search(value.strip()))
     return f"{current} {extra}".strip(), answers

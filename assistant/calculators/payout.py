@@ -17,6 +17,7 @@ Readings of the printed table that are not obvious, all stated in the result:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -142,13 +143,16 @@ def _validate(request: PayoutRequest) -> None:
     if request.liability not in LIABILITIES:
         choices = "、".join(f"{k}（{v.split('：')[0]}·{v.split('：')[1][:10]}…）" for k, v in LIABILITIES.items())
         raise CalculationError(f"未知的保险责任：{request.liability!r}。可选：{choices}")
-    for name in ("eligible_amount", "deductible_used", "paid_this_year", "self_paid_this_year"):
+    labels = {"eligible_amount": "自付费用", "deductible_used": "已用免赔额", "paid_this_year": "本年已赔金额", "self_paid_this_year": "本年已自付金额"}
+    for name, label in labels.items():
         value = getattr(request, name)
+        if not math.isfinite(value):
+            raise CalculationError(f"{label}不是一个有效的数字，请填写具体金额（元）。")
         if value < 0:
-            raise CalculationError(f"金额不能为负数：{name} = {value}。")
+            raise CalculationError(f"{label}不能为负数（收到 {value:,.2f} 元），请核对后再算。")
         if value > MAX_AMOUNT and name != "deductible_used":
             raise CalculationError(f"金额 {value:,.0f} 元超过 1 亿元，不像是一次医疗费用，请核对后再算。")
-    if request.participation_rate is not None and not 0 <= request.participation_rate <= 1:
+    if request.participation_rate is not None and not (math.isfinite(request.participation_rate) and 0 <= request.participation_rate <= 1):
         raise CalculationError(f"参保率应在 0% 到 100% 之间，收到 {request.participation_rate:.1%}。")
     if request.liability == "tumour_drugs" and request.drug_class not in DRUG_CLASSES:
         raise NeedsInput("drug_class", "特定恶性肿瘤药品分 A、B、C 三类，赔付比例分别为 70%、50%、30%。您用的药属于哪一类？")

@@ -1,0 +1,108 @@
+"""Chinese administrative divisions named in a question: which places, and under which city.
+
+The list is the national gazetteer of provinces, prefecture-level cities and counties
+that ships with the ``jionlp`` package (read as data; the package itself is not
+imported, so nothing is printed or loaded besides the file). A place is known by its
+full name ("南京市", "沙县区") and, where that is unambiguous, its short name ("南京",
+"沙县").
+
+Usage::
+
+    gazetteer = Gazetteer.load()
+    [p.full for p in gazetteer.find("我在南京住院")]  # ['南京市']
+    gazetteer.find("在永安市住院")[0].city          # '三明市'
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Place:
+    """One division: its full name, level and the province and city it lies in."""
+
+    full: str
+    level: str  # province | city | county
+    province: str
+    city: str | None
+
+
+# Short names that are also everyday words or common in policy text, never read as places.
+_NOT_PLACES = frozenset({"城区", "郊区", "矿区", "新区", "市辖区", "开发区", "东区", "西区", "南区", "北区", "中区", "长安", "城中", "和平", "新华", "永定", "白云", "朝阳", "东方", "通州"})
+
+
+class Gazetteer:
+    """Every province, city and county by full and short name."""
+
+    def __init__(self, places: list[Place]):
+        self._by_name: dict[str, list[Place]] = {}
+        for place in places:
+            for name in {place.full, _short(place)}:
+                if len(name) >= 2 and name not in _NOT_PLACES:
+                    self._by_name.setdefault(name, []).append(place)
+        names = sorted(self._by_name, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, names)))
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def load(cls) -> Gazetteer:
+        """The gazetteer from the data file shipped in the jionlp package."""
+        return cls(list(_read(_data_file())))
+
+    def find(self, text: str) -> list[Place]:
+        """Places named in the text, longest names first, each once; an ambiguous short
+        name (several counties share it) yields the one in the most populous sense: its
+        city-level reading if there is one."""
+        found: list[Place] = []
+        for match in self._pattern.finditer(text):
+            candidates = self._by_name[match.group(0)]
+            place = next((p for p in candidates if p.level == "city"), None) or next(
+                (p for p in candidates if p.level == "province"), candidates[0]
+            )
+            if place not in found:
+                found.append(place)
+        return found
+
+
+def _short(place: Place) -> str:
+    name = place.full
+    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "地区", "省", "市", "区", "县", "盟", "旗"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def _data_file() -> Path:
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("The jionlp package (its gazetteer of administrative divisions) is not installed: run make setup.")
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.zip"
+
+
+def _read(path: Path):
+    """Province, city and county lines of the tab-indented gazetteer (towns are skipped)."""
+    with zipfile.ZipFile(path) as archive:
+        text = archive.read(archive.namelist()[0]).decode("utf-8")
+    province = city = None
+    for line in text.splitlines():
+        depth = len(line) - len(line.lstrip("\t"))
+        if depth > 2:
+            continue
+        name = line.strip().split("\t")[0]
+        if not name:
+            continue
+        if depth == 0:
+            province, city = name, None
+            yield Place(name, "province", name, None)
+        elif depth == 1:
+            city = name
+            if name != province:  # 直辖市 repeat their own name as the city
+                yield Place(name, "city", province, name)
+        else:
+            yield Place(name, "county", province, city)

@@ -1,0 +1,130 @@
+"""Questions people write that used to give confident wrong numbers: each now computes
+the right value or asks (no calculator value from an ambiguous, negated or impossible input)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.router import Router
+from assistant.slots import money, negated
+from assistant.types import Turn
+
+ROUTER = Router()
+AS_OF = date(2024, 6, 1)
+
+
+def route(question: str, history: list[tuple[str, str]] = ()):
+    return ROUTER.route(question, [Turn(*turn) for turn in history], AS_OF)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "普惠医联保住院能赔多少？",  # no amount: ask for it, do not quote the 起付标准
+        "看病花了好多钱，能报多少",
+        "我妈住院花了5万，医保报完还剩2万自己出，普惠医联保能赔多少？",  # no place named
+        "我在三明住院自付了−5万，普惠医联保能赔多少",  # U+2212 minus
+        "我在三明住院自付了3.86万美元，没有既往症，普惠医联保能赔多少",
+        "我在三明住院花了10万，又花了4万，没有既往症，普惠医联保能赔多少",  # two amounts, no roles
+    ],
+)
+def test_ambiguous_or_impossible_inputs_ask_instead_of_computing(question):
+    routed = route(question)
+    assert routed is not None and routed.calculation is None and routed.clarify
+
+
+def test_self_paid_amount_is_used_not_the_total():
+    routed = route("我妈在三明住院花了5万，医保报完还剩2万自己出，没有既往症，普惠医联保能赔多少？")
+    assert routed.calculation.value == 15000  # (20000 − 5000) × 100%
+
+
+def test_total_minus_reimbursed_is_derived_with_its_step():
+    routed = route("在三明住院总共花了10万元，医保报了6万，没有既往症，普惠医联保能赔多少")
+    assert routed.calculation.value == 35000  # (100000 − 60000 − 5000) × 100%
+    assert "100,000" in routed.calculation.steps[0] and "60,000" in routed.calculation.steps[0]
+
+
+def test_explicit_self_paid_wins_over_the_total():
+    routed = route("在三明住院总共花了10万元，自己付了4万元，没有既往症，普惠医联保能赔多少")
+    assert routed.calculation.value == 35000
+
+
+@pytest.mark.parametrize("question", ["我在三明住院自付了3.86万，我没有冠心病，普惠医联保能赔多少？", "我在三明住院自付了3.86万，并非慢阻肺患者，普惠医联保能赔多少？"])
+def test_a_denied_condition_is_not_a_preexisting_condition(question):
+    routed = route(question)
+    assert routed.calculation.value == 33600  # healthy: (38600 − 5000) × 100%
+
+
+def test_not_a_relief_recipient_is_not_one():
+    routed = route("我在三明住院自付了3.86万，我不是低保户，没有既往症，普惠医联保能赔多少")
+    assert routed.inputs["relief_recipient"] is False
+
+
+@pytest.mark.parametrize("city", ["南京", "杭州", "北京", "广州市", "赣州"])
+def test_any_city_outside_sanming_is_out_of_area(city):
+    routed = route(f"我在{city}住院自付了3.86万，没有既往症，普惠医联保能赔多少")
+    assert routed.calculation.inputs["liability"] == "inpatient_out_of_area"
+
+
+@pytest.mark.parametrize("place", ["三明", "永安市", "沙县", "尤溪县", "三元区"])
+def test_places_inside_sanming_are_in_area(place):
+    routed = route(f"我在{place}住院自付了3.86万，没有既往症，普惠医联保能赔多少")
+    assert routed.calculation.inputs["liability"] == "inpatient_in_area"
+
+
+def test_days_after_a_date_read_the_count_not_the_day():
+    routed = route("2024年9月27日之后5个工作日是哪天？")
+    assert routed.calculation.value == "2024-10-10"
+
+
+def test_chinese_numeral_counts():
+    routed = route("2024年9月27日之后十个工作日后是哪天？")
+    assert routed.calculation.value == "2024-10-16"
+
+
+def test_a_bare_year_is_that_whole_year():
+    routed = route("2025年有哪些政策文件失效？")
+    assert routed.calculation.inputs.get("since") in (date(2025, 1, 1), "2025-01-01")
+
+
+def test_a_clarification_does_not_capture_the_next_unrelated_question():
+    first = route("我在三明住院自付了3.86万，普惠医联保能赔多少？")
+    assert first.clarify
+    history = [("user", "我在三明住院自付了3.86万，普惠医联保能赔多少？"), ("assistant", first.clarify)]
+    assert route("差评多久内要完成整改反馈？", history) is None
+    assert route("福州的公积金怎么提取", history) is None
+    assert route("没有", history).calculation.value == 33600
+
+
+def test_dont_know_keeps_asking_and_says_why():
+    first = route("我在三明住院自付了3.86万，普惠医联保能赔多少？")
+    again = route("不知道", [("user", "我在三明住院自付了3.86万，普惠医联保能赔多少？"), ("assistant", first.clarify)])
+    assert again.calculation is None and "不能替您假设" in again.clarify
+
+
+def test_an_amount_asked_for_is_read_from_the_reply():
+    first = route("普惠医联保在三明住院能赔多少？")
+    history = [("user", "普惠医联保在三明住院能赔多少？"), ("assistant", first.clarify)]
+    second = route("自付2万，没有既往症", history)
+    assert second.calculation.value == 15000
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("总共花了10万元，自己付了4万元", [(100000, "total"), (40000, "self_paid")]),
+        ("医保报了6万，还剩2万", [(60000, "reimbursed"), (20000, "self_paid")]),
+        ("自付3.86万", [(38600, "self_paid")]),
+        ("3万8", [(38000, "unknown")]),
+    ],
+)
+def test_amount_roles(text, expected):
+    assert [(a.value, a.role) for a in money(text)] == expected
+
+
+def test_negation_is_scoped_to_its_clause():
+    text = "我没有冠心病，有慢阻肺"
+    assert negated(text, text.index("冠心病"))
+    assert not negated(text, text.index("慢阻肺"))
