@@ -59,11 +59,13 @@ class Composer:
         idf: Callable[[str], float],
         min_confidence: float = 0.35,
         rewrite: Callable[[str], str] = lambda text: text,
+        judge: Callable[[str, list[Evidence]], float] | None = None,
     ):
         self.tokenizer = tokenizer
         self.idf = idf
         self.min_confidence = min_confidence
         self.rewrite = rewrite
+        self.judge = judge or self.confidence
 
     def confidence(self, query: str, evidence: list[Evidence]) -> float:
         """How sure retrieval is that the corpus answers the question (0–1).
@@ -93,18 +95,22 @@ class Composer:
         found = sum(self.idf(w) for w in words if w in text)
         return found / total if total else 0.0
 
-    def compose(self, question: str, query: str, evidence: list[Evidence], as_of: date, notes: tuple[str, ...] = ()) -> Answer:
+    def compose(
+        self, question: str, query: str, evidence: list[Evidence], as_of: date, notes: tuple[str, ...] = (), exact: int = 0
+    ) -> Answer:
+        """The answer from ranked evidence; ``exact`` leading clauses are the ones the
+        question named (quoted without a relevance judgement)."""
         retrieved = tuple(to_retrieved(e) for e in evidence)
-        confidence = self.confidence(query, evidence)
+        confidence = 1.0 if exact else self.judge(query, evidence)
         prefix = "".join(f"（{note}）\n" for note in notes)
         if not evidence or confidence < self.min_confidence:
             nearest = "\n".join(f"· 《{e.document.title}》{_number(e.document)} {e.clause.section}" for e in evidence[:3])
             text = "现有公报中没有找到能回答这个问题的条款。"
             if nearest:
                 text += f"\n最接近的条款是（仅供参考，未必相关）：\n{nearest}"
-            return Answer(question=question, kind="not_found", answer=prefix + text, retrieved=retrieved, notes=notes)
+            return Answer(question=question, kind="not_found", answer=prefix + text, retrieved=retrieved, notes=notes, confidence=confidence)
         top = evidence[0]
-        chosen = [top]
+        chosen = evidence[: min(exact, 3)] if exact else [top]
         lines = []
         for item in chosen:
             sentences = self.best_sentences(query, item.clause)
@@ -112,7 +118,7 @@ class Composer:
         warning = _validity_warning(top.document, as_of)
         text = prefix + "\n".join(lines) + (f"\n{warning}" if warning else "")
         citations = tuple(_citation(item) for item in chosen)
-        return Answer(question=question, kind="answer", answer=text, citations=citations, retrieved=retrieved, notes=notes)
+        return Answer(question=question, kind="answer", answer=text, citations=citations, retrieved=retrieved, notes=notes, confidence=confidence)
 
     def best_sentences(self, query: str, clause: Clause, limit: int = 2, whole: int = 350) -> list[str]:
         """What to quote from a clause: all of a short clause, else the sentences that share

@@ -75,11 +75,13 @@ class HybridSearcher:
         self.thesaurus = thesaurus or Thesaurus({})
         self._chunk_clause = [c.clause_id for c in index.chunks]
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", doc_ids: tuple[str, ...] = ()) -> list[Hit]:
+        """The k best clauses for a query; ``doc_ids`` keeps the search inside those documents
+        (a question that names its document)."""
         if mode not in MODES:
             raise ValueError(f"Invalid mode: {mode!r}. Choose from {', '.join(repr(m) for m in MODES)}.")
-        dense = self._dense(query) if mode in ("hybrid", "dense") else {}
-        lexical = self._lexical(query) if mode in ("hybrid", "bm25") else {}
+        dense = self._dense(query, doc_ids) if mode in ("hybrid", "dense") else {}
+        lexical = self._lexical(query, doc_ids) if mode in ("hybrid", "bm25") else {}
         ids = set(dense) | set(lexical)
         dense_rank = _ranks(dense)
         lexical_rank = _ranks(lexical)
@@ -124,15 +126,17 @@ class HybridSearcher:
             return score
         return 0.5 * _minmax(dense).get(clause_id, 0.0) + 0.5 * _minmax(lexical).get(clause_id, 0.0)
 
-    def _dense(self, query: str) -> dict[str, float]:
+    def _dense(self, query: str, doc_ids: tuple[str, ...] = ()) -> dict[str, float]:
         vector = self.embedder.embed_query(query)
         total = self.index.collection.count()
         if total == 0:
             return {}
+        where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
         found = self.index.collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=min(self.candidates, total),
             include=["metadatas", "distances"],
+            where=where,
         )
         best: dict[str, float] = {}
         for metadata, distance in zip(found["metadatas"][0], found["distances"][0]):
@@ -141,17 +145,20 @@ class HybridSearcher:
             best[clause_id] = max(best.get(clause_id, -1.0), similarity)
         return best
 
-    def _lexical(self, query: str) -> dict[str, float]:
+    def _lexical(self, query: str, doc_ids: tuple[str, ...] = ()) -> dict[str, float]:
         tokens = [t for t in self.tokenizer.tokens(self.thesaurus.rewrite(query)) if t in self.index.bm25_vocab]
         if not tokens:
             return {}
         count = len(self._chunk_clause)
-        documents, scores = self.index.bm25.retrieve([tokens], k=min(self.candidates, count), show_progress=False, n_threads=1)
+        wanted = count if doc_ids else min(self.candidates, count)
+        documents, scores = self.index.bm25.retrieve([tokens], k=wanted, show_progress=False, n_threads=1)
         best: dict[str, float] = {}
         for position, score in zip(documents[0], scores[0]):
             if score <= 0:
                 continue
             clause_id = self._chunk_clause[int(position)]
+            if doc_ids and self.index.clauses[clause_id].doc_id not in doc_ids:
+                continue
             best[clause_id] = max(best.get(clause_id, 0.0), float(score))
         return best
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from assistant.abstention import Judge
 from assistant.answering import Composer, Evidence, to_retrieved
 from assistant.calculators.parameters import Reference
 from assistant.calculators.result import Calculation
+from assistant.references import Catalogue, Reference, aliases_from, clauses_for
 from assistant.router import Routed, Router
 from assistant.retrieval import HybridSearcher
 from assistant.settings import Config
@@ -70,7 +72,12 @@ class Assistant:
         self.thesaurus = Thesaurus.load(config.thesaurus)
         self.searcher = HybridSearcher(index, embedder, tokenizer, fusion=config.fusion, thesaurus=self.thesaurus)
         self.router = Router()
-        self.composer = Composer(tokenizer, index.idf, min_confidence=config.min_confidence, rewrite=self.thesaurus.rewrite)
+        fallback = Composer(tokenizer, index.idf, rewrite=self.thesaurus.rewrite).confidence
+        self.judge = Judge(index, lambda text: tokenizer.tokens(self.thesaurus.rewrite(text)), fallback, config.min_confidence)
+        self.composer = Composer(
+            tokenizer, index.idf, min_confidence=self.judge.threshold, rewrite=self.thesaurus.rewrite, judge=self.judge
+        )
+        self.catalogue = Catalogue(index.documents.values(), aliases_from(index.clauses.values()))
 
     @classmethod
     def from_config(cls, config: Config) -> Assistant:
@@ -106,12 +113,43 @@ class Assistant:
             )
         routed = self.router.route(text, history or [], as_of)
         query = self.query_for(text, history or [])
-        hits = self.searcher.search(query, k=10)
+        reference = self.catalogue.read(text, as_of)
+        scope = tuple(d.doc_id for d in reference.documents)
+        hits = self.searcher.search(query, k=10, doc_ids=scope)
         evidence = [self._evidence(hit) for hit in hits]
         if routed is not None:
             return self._calculated(original, routed, evidence, notes, question_id)
+        if reference.named:
+            looked_up = self._looked_up(original, query, reference, evidence, as_of, notes)
+            if looked_up is not None:
+                return Answer(**{**looked_up.__dict__, "id": question_id})
         answer = self.composer.compose(original, query, evidence, as_of, notes)
         return Answer(**{**answer.__dict__, "id": question_id})
+
+    def _looked_up(self, question: str, query: str, reference: Reference, evidence: list[Evidence], as_of: date, notes) -> Answer | None:
+        """A question that names its document (and maybe its section), answered from exactly there."""
+        if not reference.documents:
+            missing = "、".join(reference.unknown_numbers)
+            text = f"现有公报中没有收录文号为 {missing} 的文件。"
+            if evidence:
+                text += "\n最接近的条款是（仅供参考，未必相关）：\n" + "\n".join(
+                    f"· 《{e.document.title}》{e.clause.section}" for e in evidence[:3]
+                )
+            return Answer(question=question, kind="not_found", answer=text, retrieved=tuple(to_retrieved(e) for e in evidence), notes=notes, confidence=1.0)
+        document = reference.documents[0]
+        if reference.section is None:
+            return None  # the search already stayed inside the document
+        clauses = clauses_for(reference.section, self.index.clauses_of(document.doc_id))
+        if not clauses:
+            labels = [c.labels[-1] for c in self.index.clauses_of(document.doc_id) if c.labels and c.labels[-1].endswith("条")]
+            span = f"该文件的条文从{labels[0]}到{labels[-1]}。" if labels and reference.section.kind == "article" else ""
+            number = f"（{document.doc_number}）" if document.doc_number else ""
+            text = f"《{document.title}》{number}中没有{reference.section.describe()}。{span}"
+            return Answer(question=question, kind="not_found", answer=text, retrieved=tuple(to_retrieved(e) for e in evidence), notes=notes, confidence=1.0)
+        named = [Evidence(c, document, 1.0, None, None) for c in clauses]
+        others = [e for e in evidence if e.clause.clause_id not in {c.clause_id for c in clauses}]
+        remainder = reference.remainder(query).strip(" ，,。？?的是什么") or query
+        return self.composer.compose(question, remainder, named + others, as_of, notes, exact=len(named))
 
     def _calculated(self, question: str, routed: Routed, evidence: list[Evidence], notes, question_id) -> Answer:
         """A calculator's result (or its clarifying question) as an answer with cited clauses."""

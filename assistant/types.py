@@ -47,6 +47,7 @@ class Retrieved:
         return {
             "clause_id": self.clause_id,
             "doc_number": self.doc_number,
+            "title": self.title,
             "section": self.section,
             "score": round(self.score, 6),
             "text": self.text,
@@ -65,12 +66,14 @@ class Answer:
     calculation: dict | None = None
     id: str | None = None
     notes: tuple[str, ...] = field(default=())
+    confidence: float | None = None  # 0–1: how sure the assistant is that it answers the question asked
 
     def to_dict(self) -> dict:
         return {
             "id": self.id,
             "question": self.question,
             "kind": self.kind,
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
             "answer": self.answer,
             "citations": [c.to_dict() for c in self.citations],
             "calculation": self.calculation,
