@@ -121,6 +121,11 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--json", action="store_true", help="print the calculation as JSON")
     calc.set_defaults(handler=_calc, calc_parser=calc)
 
+    abstain = commands.add_parser("train-abstention", help="train the answer/abstain model on development questions (cross-validated)")
+    abstain.add_argument("--dataset", nargs="+", required=True, type=Path, metavar="FILE", help="development JSONL file(s); held-out sets are refused")
+    abstain.add_argument("--out", type=Path, default=Path("eval/reports/abstention"), metavar="DIR", help="where the report and calibration plot go")
+    abstain.set_defaults(handler=_train_abstention)
+
     evaluate = commands.add_parser("eval", help="run the Q&A benchmark: pipelines side by side, report and plots")
     evaluate.add_argument("--dataset", nargs="+", required=True, type=Path, metavar="FILE", help="benchmark JSONL file(s)")
     evaluate.add_argument("--pipelines", default="full,naive,bm25,dense", help="comma-separated: full, naive, bm25, dense")
@@ -419,6 +424,24 @@ def _eval(args) -> int:
     summary = write_outputs(records, args.out)
     print(table(summary["pipelines"]))
     print(f"\n{len(items)} 个问题 × {len(pipelines)} 个流程；结果、报告和图表写入 {args.out}")
+    return 0
+
+
+def _train_abstention(args) -> int:
+    from assistant.progress import TqdmProgress
+    from assistant.service import Assistant
+    from eval.abstention import examples, refuse_heldout, train, write
+    from eval.runner import load_dataset
+
+    refuse_heldout(args.dataset)
+    items = [item for path in args.dataset for item in load_dataset(path)]
+    config = settings.load()
+    assistant = Assistant.from_config(config)
+    with TqdmProgress() as progress:
+        rows = examples(assistant, items, progress=progress)
+    model, report = train(rows)
+    write(model, report, args.out)
+    print(json.dumps({k: v for k, v in report.items() if k != "calibration"}, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -1,0 +1,43 @@
+"""The answer/abstain model: signals read what they claim, the model file loads and is calibrated."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.abstention import FEATURES, MODEL_FILE, AbstentionModel, EvidenceView, SignalReader, signals
+
+READER = SignalReader(tokens=lambda text: [w for w in ("医联保", "起付", "标准", "2025", "保费") if w in text], idf=lambda w: 1.0, vocabulary=frozenset({"医联保", "起付", "标准", "保费"}), places=lambda t: ["南京"] if "南京" in t else [])
+
+
+def _view(text: str, dense: float = 0.9) -> EvidenceView:
+    return EvidenceView(text=text, document_text=text + "2024年", doc_id="d", dense=dense, lexical=1.0)
+
+
+def test_coverage_and_absent_entities():
+    values = signals("2025年医联保保费", [_view("医联保保费150元")], READER)
+    assert values["coverage_top1"] == pytest.approx(2 / 3)
+    assert values["year_absent"] == 1.0 and values["unknown_words"] == pytest.approx(1 / 3)
+    assert signals("南京医联保", [_view("医联保")], READER)["place_absent"] == 1.0
+
+
+def test_every_feature_is_computed():
+    assert set(signals("医联保起付标准", [_view("起付标准5000元")], READER)) == set(FEATURES)
+
+
+def test_trained_model_is_shipped_and_loads():
+    model = AbstentionModel.load()
+    assert model is not None and model.features == FEATURES and 0 < model.threshold < 1
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert AbstentionModel.from_dict(data) == model
+
+
+def test_probability_is_monotone_in_a_positive_weight():
+    model = AbstentionModel(("coverage_top1",), (0.5,), (0.2,), (2.0,), 0.0, 0.5)
+    assert model.probability({"coverage_top1": 0.2}) < 0.5 < model.probability({"coverage_top1": 0.9})
+
+
+def test_unknown_feature_names_are_refused():
+    with pytest.raises(ValueError, match="unknown features"):
+        AbstentionModel.from_dict({"features": ["nope"], "mean": [0], "scale": [1], "weights": [1], "bias": 0, "threshold": 0.5})
