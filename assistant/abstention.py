@@ -130,6 +130,7 @@ class AbstentionModel:
     bias: float
     threshold: float
     trained_on: str = ""
+    embedder: str = ""  # fingerprint of the embedding model whose similarities it was trained on
 
     def probability(self, values: dict[str, float]) -> float:
         """P(the top evidence answers the question)."""
@@ -147,6 +148,7 @@ class AbstentionModel:
             "bias": self.bias,
             "threshold": self.threshold,
             "trained_on": self.trained_on,
+            "embedder": self.embedder,
         }
 
     @classmethod
@@ -162,6 +164,7 @@ class AbstentionModel:
             bias=float(data["bias"]),
             threshold=float(data["threshold"]),
             trained_on=data.get("trained_on", ""),
+            embedder=data.get("embedder", ""),
         )
 
     @classmethod
@@ -194,7 +197,11 @@ class Judge:
 
     def __init__(self, index, tokens: Callable[[str], list[str]], fallback, fallback_threshold: float, model: AbstentionModel | None = None):
         self.index = index
-        self.model = model if model is not None else AbstentionModel.load()
+        model = model if model is not None else AbstentionModel.load()
+        # Similarities from another embedding model mean something else: use the fallback.
+        if model is not None and model.embedder and model.embedder != index.embedder_fingerprint:
+            model = None
+        self.model = model
         self.fallback = fallback
         self.threshold = self.model.threshold if self.model else fallback_threshold
         self._document_text: dict[str, str] = {}

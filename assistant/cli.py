@@ -439,7 +439,7 @@ def _train_abstention(args) -> int:
     assistant = Assistant.from_config(config)
     with TqdmProgress() as progress:
         rows = examples(assistant, items, progress=progress)
-    model, report = train(rows)
+    model, report = train(rows, embedder=assistant.index.embedder_fingerprint)
     write(model, report, args.out)
     print(json.dumps({k: v for k, v in report.items() if k != "calibration"}, ensure_ascii=False, indent=2))
     return 0

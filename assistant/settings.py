@@ -32,7 +32,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("corpus", "corpus", "POLICY_CORPUS", f"Corpus folders to ingest, separated by '{os.pathsep}' (a gazette manifest folder or a folder of regulation .md files)."),
     Setting("host", "127.0.0.1", "POLICY_HOST", "Address the web chat listens on."),
     Setting("port", "7860", "POLICY_PORT", "Port the web chat listens on."),
-    Setting("min_confidence", "0.35", "POLICY_MIN_CONFIDENCE", "Below this retrieval confidence (0–1) the assistant says the corpus does not cover the question."),
+    Setting("min_confidence", "0.35", "POLICY_MIN_CONFIDENCE", "Below this retrieval confidence (0–1) the assistant says the corpus does not cover the question; used only when no trained answer/abstain model (`assistant/abstention.json`) is present, which carries its own threshold."),
     Setting("max_question_chars", "300", "POLICY_MAX_QUESTION_CHARS", "Longer questions are cut to this many characters (and the answer says so)."),
     Setting("fusion", "rrf", "POLICY_FUSION", "How lexical and vector rankings are fused: rrf (reciprocal rank fusion) or weighted (score blend)."),
 )

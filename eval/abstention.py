@@ -67,7 +67,9 @@ def refuse_heldout(paths: list[Path]) -> None:
             raise TrainingError(f"{path} 属于冻结的保留测试集，不能用于训练。")
 
 
-def train(rows: list[Example], folds: int = 5, max_false_refusal: float = 0.04, seed: int = 0) -> tuple[AbstentionModel, dict]:
+def train(
+    rows: list[Example], embedder: str = "", folds: int = 5, max_false_refusal: float = 0.04, seed: int = 0
+) -> tuple[AbstentionModel, dict]:
     """Cross-validated logistic regression; the threshold keeps out-of-fold false refusals
     at or under ``max_false_refusal`` while refusing as many uncovered questions as it can."""
     from sklearn.linear_model import LogisticRegression
@@ -93,6 +95,7 @@ def train(rows: list[Example], folds: int = 5, max_false_refusal: float = 0.04, 
         weights=tuple(float(v) for v in final.coef_[0]),
         bias=float(final.intercept_[0]),
         threshold=float(threshold),
+        embedder=embedder,
         trained_on=f"{len(rows)} questions ({int(y.sum())} covered, {int((1 - y).sum())} not), {date.today().isoformat()}",
     )
     covered, uncovered = oof[y == 1], oof[y == 0]

@@ -62,9 +62,10 @@ def test_follow_up_borrows_the_previous_question():
 
 def test_contract_fields(assistant):
     data = assistant.ask("质量奖多久评审一次？", question_id="q1").to_dict()
-    assert list(data) == ["id", "question", "kind", "answer", "citations", "calculation", "retrieved"]
+    assert list(data) == ["id", "question", "kind", "confidence", "answer", "citations", "calculation", "retrieved"]
+    assert 0.0 <= data["confidence"] <= 1.0
     assert data["id"] == "q1" and data["calculation"] is None
-    assert set(data["retrieved"][0]) == {"clause_id", "doc_number", "section", "score", "text"}
+    assert set(data["retrieved"][0]) == {"clause_id", "doc_number", "title", "section", "score", "text"}
     if data["citations"]:
         assert set(data["citations"][0]) == {"clause_id", "doc_number", "title", "section", "quote"}
 
