@@ -53,10 +53,10 @@ ASKING_WORDS = frozenset(
     "想 问 请问 知道 告诉 办 弄 搞 交了 了解 我 我们 你 你们 他 她 是 的 了 呢 吧 啊 和 或 与 及 在 对 把 被 给 就 都 也 "
     "可以 怎么 怎样 如何 多少 几 为什么 是否 需要 应该 哪里 谁".split()
 )
-_MONEY_QUESTION = re.compile(r"多少钱|罚(款)?多少|补贴多少|奖金|费(用)?是?多少|工资|价格|卖多少")
-_MONEY = re.compile(r"\d\s*(万|千)?\s*元")
-_CLOCK_QUESTION = re.compile(r"几点")
-_CLOCK = re.compile(r"\d{1,2}\s*[:：点时]")
+MONEY_QUESTION = re.compile(r"多少钱|罚(款)?多少|补贴多少|奖金|费(用)?是?多少|工资|价格|卖多少")
+MONEY = re.compile(r"\d\s*(万|千)?\s*元")
+CLOCK_QUESTION = re.compile(r"几点")
+CLOCK = re.compile(r"\d{1,2}\s*[:：点时]")
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})\s*年?")
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 
@@ -113,8 +113,8 @@ def signals(query: str, evidence: list[EvidenceView], reader: SignalReader) -> d
         "retrievers_agree": float(bool(by_dense and by_lexical and by_dense.doc_id == by_lexical.doc_id)),
         "year_absent": float(any(y not in (top[0].document_text if top else "") for y in years)),
         "place_absent": float(any(p not in evidence_text and (not top or p not in top[0].document_text) for p in places)),
-        "money_absent": float(bool(_MONEY_QUESTION.search(query)) and not any(_MONEY.search(e.text) for e in top)),
-        "clock_absent": float(bool(_CLOCK_QUESTION.search(query)) and not any(_CLOCK.search(e.text) for e in top)),
+        "money_absent": float(bool(MONEY_QUESTION.search(query)) and not any(MONEY.search(e.text) for e in top)),
+        "clock_absent": float(bool(CLOCK_QUESTION.search(query)) and not any(CLOCK.search(e.text) for e in top)),
         "content_words": math.log1p(len(words)),
     }
 

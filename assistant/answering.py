@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.abstention import CLOCK, CLOCK_QUESTION, MONEY, MONEY_QUESTION, ASKING_WORDS
 from assistant.types import Answer, Citation, Retrieved
 from ingest.chunking import split_sentences
 from ingest.tokenizer import ChineseTokenizer, normalise
@@ -34,16 +35,7 @@ class Evidence:
     lexical: float | None
 
 
-# Words of the asking, not of the thing asked about: they never appear in clauses.
-_ASKING_WORDS = frozenset(
-    "现在 今年 目前 拿 做 去 还 里 要 能 会 哪 哪家 哪个 哪天 哪些 几号 几点 时候 什么 什么时候 最晚 最迟 多久 多长 长时间 多长时间 "
-    "之后 以后 已经 自己 咱们 我家 我妈 我爸 老人 一下 还能 有用 有用吗 怎么办 能不能 会不会 不让 叫 说 指 没有 有没有 吗 "
-    "想 问 请问 知道 告诉 办 弄 搞 交了 了解".split()
-)
-_MONEY_QUESTION = re.compile(r"多少钱|罚(款)?多少|补贴多少|奖金|费(用)?是?多少|工资|价格|卖多少")
-_MONEY = re.compile(r"\d\s*(万|千)?\s*元")
-_CLOCK_QUESTION = re.compile(r"几点")
-_CLOCK = re.compile(r"\d{1,2}\s*[:：点时]")
+
 
 
 class Composer:
@@ -79,15 +71,15 @@ class Composer:
         if not evidence:
             return 0.0
         best = max(self.coverage(query, item) for item in evidence[:3])
-        if _MONEY_QUESTION.search(query) and not any(_MONEY.search(e.clause.text) for e in evidence[:3]):
+        if MONEY_QUESTION.search(query) and not any(MONEY.search(e.clause.text) for e in evidence[:3]):
             best *= 0.5
-        if _CLOCK_QUESTION.search(query) and not any(_CLOCK.search(e.clause.text) for e in evidence[:3]):
+        if CLOCK_QUESTION.search(query) and not any(CLOCK.search(e.clause.text) for e in evidence[:3]):
             best *= 0.5
         return best
 
     def coverage(self, query: str, evidence: Evidence) -> float:
         """IDF-weighted share of the question's words found in one clause (with its title and path)."""
-        words = {w for w in self.tokenizer.tokens(self.rewrite(query)) if w not in _ASKING_WORDS}
+        words = {w for w in self.tokenizer.tokens(self.rewrite(query)) if w not in ASKING_WORDS}
         if not words:
             return 0.0
         text = normalise(evidence.document.title + evidence.clause.section + evidence.clause.context + evidence.clause.text)
