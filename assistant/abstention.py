@@ -12,20 +12,19 @@ cross-validation (``eval/abstention.py``) and stored as plain numbers in
 
 Usage::
 
-    model = AbstentionModel.load()
+    model = LogisticModel.load(MODEL_FILE, FEATURES)
     p = model.probability(signals(query, evidence, reader))
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
+from assistant.learned import LogisticModel
 from ingest.tokenizer import normalise
 
 MODEL_FILE = Path(__file__).with_name("abstention.json")
@@ -119,63 +118,6 @@ def signals(query: str, evidence: list[EvidenceView], reader: SignalReader) -> d
     }
 
 
-@dataclass(frozen=True)
-class AbstentionModel:
-    """Logistic regression over standardised signals, with the decision threshold."""
-
-    features: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
-    bias: float
-    threshold: float
-    trained_on: str = ""
-    embedder: str = ""  # fingerprint of the embedding model whose similarities it was trained on
-
-    def probability(self, values: dict[str, float]) -> float:
-        """P(the top evidence answers the question)."""
-        z = self.bias + sum(
-            w * ((values.get(name, 0.0) - m) / (s or 1.0)) for name, m, s, w in zip(self.features, self.mean, self.scale, self.weights)
-        )
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-    def to_dict(self) -> dict:
-        return {
-            "features": list(self.features),
-            "mean": list(self.mean),
-            "scale": list(self.scale),
-            "weights": list(self.weights),
-            "bias": self.bias,
-            "threshold": self.threshold,
-            "trained_on": self.trained_on,
-            "embedder": self.embedder,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> AbstentionModel:
-        unknown = set(data["features"]) - set(FEATURES)
-        if unknown:
-            raise ValueError(f"{MODEL_FILE.name} names unknown features {sorted(unknown)}; known: {', '.join(FEATURES)}")
-        return cls(
-            features=tuple(data["features"]),
-            mean=tuple(data["mean"]),
-            scale=tuple(data["scale"]),
-            weights=tuple(data["weights"]),
-            bias=float(data["bias"]),
-            threshold=float(data["threshold"]),
-            trained_on=data.get("trained_on", ""),
-            embedder=data.get("embedder", ""),
-        )
-
-    @classmethod
-    @lru_cache(maxsize=4)
-    def load(cls, path: Path = MODEL_FILE) -> AbstentionModel | None:
-        """The trained model, or None when it has not been trained yet."""
-        if not path.exists():
-            return None
-        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
-
-
 def view(clause, document, dense: float | None, lexical: float | None, document_text: str) -> EvidenceView:
     """An ``EvidenceView`` of a clause and its document."""
     return EvidenceView(
@@ -195,11 +137,10 @@ class Judge:
     the configured minimum are used.
     """
 
-    def __init__(self, index, tokens: Callable[[str], list[str]], fallback, fallback_threshold: float, model: AbstentionModel | None = None):
+    def __init__(self, index, tokens: Callable[[str], list[str]], fallback, fallback_threshold: float, model: LogisticModel | None = None):
         self.index = index
-        model = model if model is not None else AbstentionModel.load()
-        # Similarities from another embedding model mean something else: use the fallback.
-        if model is not None and model.embedder and model.embedder != index.embedder_fingerprint:
+        model = model if model is not None else LogisticModel.load(MODEL_FILE, FEATURES)
+        if model is not None and not model.applies_to(index.embedder_fingerprint):
             model = None
         self.model = model
         self.fallback = fallback

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.abstention import FEATURES, MODEL_FILE, AbstentionModel
+from assistant.abstention import FEATURES, MODEL_FILE
+from assistant.learned import LogisticModel
 from assistant.errors import AssistantError
 from assistant.service import Assistant
 from eval.metrics import canonical_doc
@@ -69,7 +70,7 @@ def refuse_heldout(paths: list[Path]) -> None:
 
 def train(
     rows: list[Example], embedder: str = "", folds: int = 5, max_false_refusal: float = 0.04, seed: int = 0
-) -> tuple[AbstentionModel, dict]:
+) -> tuple[LogisticModel, dict]:
     """Cross-validated logistic regression; the threshold keeps out-of-fold false refusals
     at or under ``max_false_refusal`` while refusing as many uncovered questions as it can."""
     from sklearn.linear_model import LogisticRegression
@@ -88,7 +89,7 @@ def train(
     threshold = _threshold(oof, y, max_false_refusal)
     mean, scale = x.mean(0), x.std(0) + 1e-9
     final = LogisticRegression(C=1.0, max_iter=1000).fit((x - mean) / scale, y)
-    fitted = AbstentionModel(
+    fitted = LogisticModel(
         features=FEATURES,
         mean=tuple(float(v) for v in mean),
         scale=tuple(float(v) for v in scale),
@@ -132,9 +133,9 @@ def _calibration(probability: np.ndarray, label: np.ndarray, bins: int = 10) -> 
     return rows
 
 
-def write(model: AbstentionModel, report: dict, out: Path, model_file: Path = MODEL_FILE) -> None:
+def write(model: LogisticModel, report: dict, out: Path, model_file: Path = MODEL_FILE) -> None:
     """The model next to the code that reads it; the report and calibration plot under ``out``."""
-    model_file.write_text(json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    model.save(model_file)
     out.mkdir(parents=True, exist_ok=True)
     (out / "abstention.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     lines = [

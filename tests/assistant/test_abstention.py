@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from assistant.abstention import FEATURES, MODEL_FILE, AbstentionModel, EvidenceView, SignalReader, signals
+from assistant.abstention import FEATURES, MODEL_FILE, EvidenceView, SignalReader, signals
+from assistant.learned import LogisticModel
 
 READER = SignalReader(tokens=lambda text: [w for w in ("医联保", "起付", "标准", "2025", "保费") if w in text], idf=lambda w: 1.0, vocabulary=frozenset({"医联保", "起付", "标准", "保费"}), places=lambda t: ["南京"] if "南京" in t else [])
 
@@ -27,17 +28,17 @@ def test_every_feature_is_computed():
 
 
 def test_trained_model_is_shipped_and_loads():
-    model = AbstentionModel.load()
+    model = LogisticModel.load(MODEL_FILE, FEATURES)
     assert model is not None and model.features == FEATURES and 0 < model.threshold < 1
     data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    assert AbstentionModel.from_dict(data) == model
+    assert LogisticModel.from_dict(data, FEATURES) == model
 
 
 def test_probability_is_monotone_in_a_positive_weight():
-    model = AbstentionModel(("coverage_top1",), (0.5,), (0.2,), (2.0,), 0.0, 0.5)
+    model = LogisticModel(("coverage_top1",), (0.5,), (0.2,), (2.0,), 0.0, 0.5)
     assert model.probability({"coverage_top1": 0.2}) < 0.5 < model.probability({"coverage_top1": 0.9})
 
 
 def test_unknown_feature_names_are_refused():
     with pytest.raises(ValueError, match="unknown features"):
-        AbstentionModel.from_dict({"features": ["nope"], "mean": [0], "scale": [1], "weights": [1], "bias": 0, "threshold": 0.5})
+        LogisticModel.from_dict({"features": ["nope"], "mean": [0], "scale": [1], "weights": [1], "bias": 0, "threshold": 0.5}, FEATURES)
