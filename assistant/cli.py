@@ -126,6 +126,12 @@ def _parser() -> argparse.ArgumentParser:
     abstain.add_argument("--out", type=Path, default=Path("eval/reports/abstention"), metavar="DIR", help="where the report and calibration plot go")
     abstain.set_defaults(handler=_train_abstention)
 
+    ranker = commands.add_parser("train-ranker", help="train the clause re-ranker on development questions (cross-validated)")
+    ranker.add_argument("--dataset", nargs="+", required=True, type=Path, metavar="FILE", help="development JSONL file(s); held-out sets are refused")
+    ranker.add_argument("--out", type=Path, default=Path("eval/reports/ranking"), metavar="DIR", help="where the report goes")
+    ranker.add_argument("--index", type=Path, metavar="DIR", help="index folder; default: the index_dir setting")
+    ranker.set_defaults(handler=_train_ranker)
+
     evaluate = commands.add_parser("eval", help="run the Q&A benchmark: pipelines side by side, report and plots")
     evaluate.add_argument("--dataset", nargs="+", required=True, type=Path, metavar="FILE", help="benchmark JSONL file(s)")
     evaluate.add_argument("--pipelines", default="full,naive,bm25,dense", help="comma-separated: full, naive, bm25, dense")
@@ -442,6 +448,29 @@ def _train_abstention(args) -> int:
     model, report = train(rows, embedder=assistant.index.embedder_fingerprint)
     write(model, report, args.out)
     print(json.dumps({k: v for k, v in report.items() if k != "calibration"}, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _train_ranker(args) -> int:
+    from dataclasses import replace
+
+    from assistant.progress import TqdmProgress
+    from assistant.service import Assistant
+    from eval.abstention import refuse_heldout
+    from eval.ranking import groups, train, write
+    from eval.runner import load_dataset
+
+    refuse_heldout(args.dataset)
+    items = [item for path in args.dataset for item in load_dataset(path)]
+    config = settings.load()
+    if args.index:
+        config = replace(config, index_dir=args.index)
+    assistant = Assistant.from_config(config)
+    with TqdmProgress() as progress:
+        found = groups(assistant, items, progress=progress)
+    model, report = train(found, embedder=assistant.index.embedder_fingerprint)
+    write(model, report, args.out)
+    print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -63,7 +63,7 @@ class SectionRef:
 
 
 @dataclass(frozen=True)
-class Reference:
+class DocumentReference:
     """What a question names: documents (several versions of one title), a section, leftovers."""
 
     documents: tuple[Document, ...] = ()
@@ -154,7 +154,7 @@ class Catalogue:
         )
         self._titles = [(_core_title(d.title), d) for d in self.documents if d.title]
 
-    def read(self, question: str, as_of: date | None = None) -> Reference:
+    def read(self, question: str, as_of: date | None = None) -> DocumentReference:
         """Every document and section reference in the question."""
         found: list[Document] = []
         unknown: list[str] = []
@@ -190,7 +190,7 @@ class Catalogue:
         if section_span:
             spans.append(section_span)
         documents = tuple(dict.fromkeys(found))
-        return Reference(_choose_version(documents, question, as_of), section, tuple(unknown), tuple(spans), by_number)
+        return DocumentReference(_choose_version(documents, question, as_of), section, tuple(unknown), tuple(spans), by_number)
 
     def _by_title(self, question: str) -> tuple[list[Document], tuple[int, int]] | None:
         """Documents named by title: 《…》, the title itself, or a short name ending in its kind."""

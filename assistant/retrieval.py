@@ -8,6 +8,7 @@ rank fusion (``rrf``) is the default because the two score scales are unrelated;
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,6 +57,7 @@ class HybridSearcher:
         candidates: int = 60,
         rrf_k: int = 60,
         thesaurus: Thesaurus | None = None,
+        reranker: Callable[[str, list[Hit]], list[Hit]] | None = None,
     ):
         if fusion not in ("rrf", "weighted"):
             raise ValueError(f"Invalid fusion: {fusion!r}. Choose from 'rrf', 'weighted'.")
@@ -73,6 +75,7 @@ class HybridSearcher:
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.thesaurus = thesaurus or Thesaurus({})
+        self.reranker = reranker
         self._chunk_clause = [c.clause_id for c in index.chunks]
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", doc_ids: tuple[str, ...] = ()) -> list[Hit]:
@@ -101,6 +104,8 @@ class HybridSearcher:
         hits.sort(key=lambda h: (-h.score, h.clause_id))
         if mode == "hybrid":
             hits = self._prefer_cited_labels(query, hits)
+            if self.reranker is not None:
+                hits = self.reranker(query, hits)
         return hits[:k]
 
     def _prefer_cited_labels(self, query: str, hits: list[Hit]) -> list[Hit]:

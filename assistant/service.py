@@ -13,10 +13,11 @@ import re
 from datetime import date
 
 from assistant.abstention import Judge
+from assistant.ranking import Reranker
 from assistant.answering import Composer, Evidence, to_retrieved
 from assistant.calculators.parameters import Reference
 from assistant.calculators.result import Calculation
-from assistant.references import Catalogue, Reference, aliases_from, clauses_for
+from assistant.references import Catalogue, DocumentReference, aliases_from, clauses_for
 from assistant.router import Routed, Router
 from assistant.retrieval import HybridSearcher
 from assistant.settings import Config
@@ -70,10 +71,13 @@ class Assistant:
         self.config = config
         self.tokenizer = tokenizer
         self.thesaurus = Thesaurus.load(config.thesaurus)
-        self.searcher = HybridSearcher(index, embedder, tokenizer, fusion=config.fusion, thesaurus=self.thesaurus)
+        tokens = lambda text: tokenizer.tokens(self.thesaurus.rewrite(text))  # noqa: E731
+        self.searcher = HybridSearcher(
+            index, embedder, tokenizer, fusion=config.fusion, thesaurus=self.thesaurus, reranker=Reranker.load(index, tokens)
+        )
         self.router = Router()
         fallback = Composer(tokenizer, index.idf, rewrite=self.thesaurus.rewrite).confidence
-        self.judge = Judge(index, lambda text: tokenizer.tokens(self.thesaurus.rewrite(text)), fallback, config.min_confidence)
+        self.judge = Judge(index, tokens, fallback, config.min_confidence)
         self.composer = Composer(
             tokenizer, index.idf, min_confidence=self.judge.threshold, rewrite=self.thesaurus.rewrite, judge=self.judge
         )
@@ -126,7 +130,7 @@ class Assistant:
         answer = self.composer.compose(original, query, evidence, as_of, notes)
         return Answer(**{**answer.__dict__, "id": question_id})
 
-    def _looked_up(self, question: str, query: str, reference: Reference, evidence: list[Evidence], as_of: date, notes) -> Answer | None:
+    def _looked_up(self, question: str, query: str, reference: DocumentReference, evidence: list[Evidence], as_of: date, notes) -> Answer | None:
         """A question that names its document (and maybe its section), answered from exactly there."""
         if not reference.documents:
             missing = "、".join(reference.unknown_numbers)

@@ -73,3 +73,11 @@ def real_assistant(real_config):
     from assistant.service import Assistant
 
     return Assistant.from_config(real_config)
+
+
+@pytest.fixture(scope="session")
+def fake_index(fake_index_dir):
+    """The fake-embedder index, opened."""
+    from ingest.index import ClauseIndex
+
+    return ClauseIndex.open(fake_index_dir)

@@ -1,0 +1,122 @@
+"""Train the clause re-ranker on the development questions, with grouped cross-validation.
+
+Usage::
+
+    policy-assistant train-ranker --dataset eval/datasets/gazettes.jsonl eval/datasets/training.jsonl
+
+For every answerable question the fused candidates are taken as the assistant takes them
+(the same query, the same document scope); a candidate is positive when its text holds
+the question's gold evidence. Questions are split into folds as wholes, so no question
+is scored by a model that saw it. The report compares evidence@1 of the fused order and
+of the re-ranked order on the held-out folds. Held-out sets are refused as input.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from assistant.learned import LogisticModel
+from assistant.ranking import FEATURES, MODEL_FILE, POOL
+from assistant.service import Assistant
+from eval.metrics import fold
+from eval.runner import Item
+
+
+@dataclass(frozen=True)
+class Group:
+    """One question's candidates: feature rows and which hold the evidence."""
+
+    item: str
+    rows: list[dict[str, float]]
+    labels: list[int]
+
+
+def groups(assistant: Assistant, items: list[Item], progress=None) -> list[Group]:
+    """Candidate features for every answerable question with evidence."""
+    reranker = assistant.searcher.reranker
+    assistant.searcher.reranker = None  # train on the fused order the model will re-rank
+    found = []
+    try:
+        usable = [i for i in items if i.answerable and i.evidence]
+        for number, item in enumerate(usable, start=1):
+            query = assistant.query_for(item.question, list(item.history))
+            scope = tuple(d.doc_id for d in assistant.catalogue.read(item.question, item.as_of).documents)
+            hits = assistant.searcher.search(query, k=POOL, doc_ids=scope)
+            quote = fold(item.evidence[0])
+            labels = [int(quote in fold(assistant.index.clauses[h.clause_id].text)) for h in hits]
+            rows = reranker.features(query, hits) if reranker is not None and hits else []
+            found.append(Group(item.id, rows, labels))
+            if progress:
+                progress("特征", number, len(usable))
+    finally:
+        assistant.searcher.reranker = reranker
+    return found
+
+
+def train(found: list[Group], embedder: str = "", folds: int = 5, seed: int = 0) -> tuple[LogisticModel, dict]:
+    """Pointwise logistic regression; evidence@1 of fused vs re-ranked order out of fold."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    trainable = [g for g in found if any(g.labels)]
+    x = np.array([[row[name] for name in FEATURES] for g in trainable for row in g.rows], dtype=float)
+    y = np.array([label for g in trainable for label in g.labels])
+    group_ids = np.array([i for i, g in enumerate(trainable) for _ in g.rows])
+    rng = np.random.default_rng(seed)
+    shuffled = rng.permutation(len(trainable))
+    fold_of = {int(g): int(i % folds) for i, g in enumerate(shuffled)}
+    reranked_top = np.zeros(len(trainable), dtype=bool)
+    for k in range(folds):
+        test = np.array([fold_of[int(g)] == k for g in group_ids])
+        mean, scale = x[~test].mean(0), x[~test].std(0) + 1e-9
+        model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit((x[~test] - mean) / scale, y[~test])
+        probability = model.predict_proba((x[test] - mean) / scale)[:, 1]
+        for g in set(group_ids[test].tolist()):
+            mine = group_ids[test] == g
+            best = int(np.argmax(probability[mine]))
+            reranked_top[g] = bool(y[test][mine][best])
+    fused_top = np.array([bool(g.labels[0]) for g in trainable])
+    mean, scale = x.mean(0), x.std(0) + 1e-9
+    final = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit((x - mean) / scale, y)
+    fitted = LogisticModel(
+        features=FEATURES,
+        mean=tuple(float(v) for v in mean),
+        scale=tuple(float(v) for v in scale),
+        weights=tuple(float(v) for v in final.coef_[0]),
+        bias=float(final.intercept_[0]),
+        trained_on=f"{len(trainable)} questions, {len(y)} candidates, {date.today().isoformat()}",
+        embedder=embedder,
+    )
+    answerable = len(found)
+    report = {
+        "questions": answerable,
+        "with_evidence_in_pool": len(trainable),
+        "pool": POOL,
+        "cv_evidence@1_fused": round(float(fused_top.sum()) / answerable, 4),
+        "cv_evidence@1_reranked": round(float(reranked_top.sum()) / answerable, 4),
+        "weights": {name: round(w, 3) for name, w in zip(FEATURES, fitted.weights)},
+    }
+    return fitted, report
+
+
+def write(model: LogisticModel, report: dict, out: Path, model_file: Path = MODEL_FILE) -> None:
+    model.save(model_file)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "ranking.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    lines = [
+        "# Clause re-ranker: cross-validated figures",
+        "",
+        f"{report['questions']} answerable development questions; {report['with_evidence_in_pool']} have the gold evidence "
+        f"among the top {report['pool']} fused candidates.",
+        f"evidence@1 out of fold: fused order {report['cv_evidence@1_fused']}, re-ranked {report['cv_evidence@1_reranked']}.",
+        "",
+        "| feature | weight (standardised) |",
+        "| --- | --- |",
+    ]
+    lines += [f"| {name} | {weight} |" for name, weight in report["weights"].items()]
+    (out / "ranking.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
