@@ -22,6 +22,8 @@ _ASKS_WHO = re.compile(r"谁|哪个部门|哪些部门|哪个单位|哪些单位
 _DUTY_LINE = re.compile(r"^\s*[〔（(]?(牵头单位|责任单位)")
 _ASKS_NUMBER = re.compile(r"多少|几|比例|金额|多久|多长|期限|时限|哪天|什么时候|何时|日期|标准")
 _DIGIT = re.compile(r"\d")
+# Questions after several things at once: "A和B分别…", "两个…都", "各是多少".
+_SEVERAL = re.compile(r"分别|各(是|为|要|有|需)|都(是|要|有)|两(个|者|项|类)|哪两|有什么不同|有何不同|区别")
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ class Composer:
                 text += f"\n最接近的条款是（仅供参考，未必相关）：\n{nearest}"
             return Answer(question=question, kind="not_found", answer=prefix + text, retrieved=retrieved, notes=notes, confidence=confidence)
         top = evidence[0]
-        chosen = evidence[: min(exact, 3)] if exact else [top]
+        chosen = evidence[: min(exact, 3)] if exact else self.covering(query, evidence) if _SEVERAL.search(query) else [top]
         lines = []
         for item in chosen:
             sentences = self.best_sentences(query, item.clause)
@@ -111,6 +113,28 @@ class Composer:
         text = prefix + "\n".join(lines) + (f"\n{warning}" if warning else "")
         citations = tuple(_citation(item) for item in chosen)
         return Answer(question=question, kind="answer", answer=text, citations=citations, retrieved=retrieved, notes=notes, confidence=confidence)
+
+    def covering(self, query: str, evidence: list[Evidence], limit: int = 3, pool: int = 5, gain: float = 0.2) -> list[Evidence]:
+        """For a question that asks after several things ("A和B分别…"), the few clauses that
+        together cover it: the best clause first, then each clause that adds at least
+        ``gain`` of the question's (rarity-weighted) words the chosen ones lack."""
+        words = {w for w in self.tokenizer.tokens(self.rewrite(query)) if w not in ASKING_WORDS}
+        total = sum(self.idf(w) for w in words) or 1.0
+        texts = [normalise(e.clause.section + e.clause.text) for e in evidence[:pool]]
+        chosen, covered = [0], {w for w in words if w in texts[0]} if texts else set()
+        while len(chosen) < limit:
+            best, best_gain = None, 0.0
+            for i, text in enumerate(texts):
+                if i in chosen:
+                    continue
+                added = sum(self.idf(w) for w in words - covered if w in text) / total
+                if added > best_gain:
+                    best, best_gain = i, added
+            if best is None or best_gain < gain:
+                break
+            chosen.append(best)
+            covered |= {w for w in words if w in texts[best]}
+        return [evidence[i] for i in chosen]
 
     def best_sentences(self, query: str, clause: Clause, limit: int = 2, whole: int = 350) -> list[str]:
         """What to quote from a clause: all of a short clause, else the sentences that share

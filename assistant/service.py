@@ -17,6 +17,8 @@ from assistant.ranking import Reranker
 from assistant.answering import Composer, Evidence, to_retrieved
 from assistant.calculators.parameters import Reference
 from assistant.calculators.result import Calculation
+from assistant.derived import clause_deadline
+from assistant.parts import split_parts
 from assistant.references import Catalogue, DocumentReference, aliases_from, clauses_for
 from assistant.router import Routed, Router
 from assistant.retrieval import HybridSearcher
@@ -115,8 +117,41 @@ class Assistant:
                 id=question_id,
                 answer="目前只能回答中文问题，请用中文描述您想了解的政策，例如：" + EXAMPLES[0],
             )
-        routed = self.router.route(text, history or [], as_of)
-        query = self.query_for(text, history or [])
+        parts = split_parts(text)
+        if len(parts) > 1:
+            return self._combined(original, parts, history or [], as_of, notes, question_id)
+        return self._answer(original, text, history or [], as_of, notes, question_id)
+
+    def _combined(self, question: str, parts: list[str], history: list[Turn], as_of: date, notes, question_id) -> Answer:
+        """A question that asks several things: each part answered on its own, then put together."""
+        replies = []
+        for number, part in enumerate(parts):
+            # A later part may lean on the first ("那第二阶段呢？"): it reads it as history.
+            earlier = history + ([Turn("user", parts[0])] if number else [])
+            replies.append(self._answer(part, part, earlier, as_of, (), None))
+        kinds = {reply.kind for reply in replies}
+        kind = "clarify" if "clarify" in kinds else "answer" if kinds & {"answer", "calculation"} else "not_found"
+        prefix = "".join(f"（{note}）\n" for note in notes)
+        text = prefix + "\n\n".join(f"【第{n}问】{reply.question}\n{reply.answer}" for n, reply in enumerate(replies, start=1))
+        retrieved = list(dict.fromkeys(r for reply in replies for r in reply.retrieved[:5]))
+        calculation = next((reply.calculation for reply in replies if reply.calculation is not None), None)
+        sure = [reply.confidence for reply in replies if reply.confidence is not None]
+        return Answer(
+            question=question,
+            kind=kind,
+            answer=text,
+            citations=tuple(c for reply in replies for c in reply.citations),
+            retrieved=tuple(retrieved),
+            calculation=calculation,
+            id=question_id,
+            notes=notes,
+            confidence=min(sure) if sure else None,
+        )
+
+    def _answer(self, original: str, text: str, history: list[Turn], as_of: date, notes, question_id) -> Answer:
+        """One question: a calculator, an exact lookup, or the best clause (or a plain refusal)."""
+        routed = self.router.route(text, history, as_of)
+        query = self.query_for(text, history)
         reference = self.catalogue.read(text, as_of)
         scope = tuple(d.doc_id for d in reference.documents)
         hits = self.searcher.search(query, k=10, doc_ids=scope)
@@ -128,6 +163,14 @@ class Assistant:
             if looked_up is not None:
                 return Answer(**{**looked_up.__dict__, "id": question_id})
         answer = self.composer.compose(original, query, evidence, as_of, notes)
+        if answer.kind == "answer" and answer.citations:
+            cited = answer.citations[0]
+            derived = clause_deadline(text, cited.quote, cited.doc_number or "", cited.section, as_of)
+            if derived is not None:
+                return Answer(
+                    **{**answer.__dict__, "id": question_id, "kind": "calculation", "calculation": derived.to_dict(),
+                       "answer": answer.answer + "\n\n" + render_calculation(derived)}
+                )
         return Answer(**{**answer.__dict__, "id": question_id})
 
     def _looked_up(self, question: str, query: str, reference: DocumentReference, evidence: list[Evidence], as_of: date, notes) -> Answer | None:

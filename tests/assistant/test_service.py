@@ -106,3 +106,9 @@ def test_impossible_date_gets_a_plain_message(assistant):
     answer = assistant.ask("2月30日收到的差评，最晚哪天要整改反馈？", as_of=date(2024, 3, 1))
     assert answer.kind == "clarify"
     assert "没有 30 日" in answer.answer
+
+
+def test_two_questions_in_one_are_answered_part_by_part(assistant):
+    answer = assistant.ask("福建省人民政府令第227号第三十五条讲什么？令第228号第二条讲什么？")
+    assert "【第1问】" in answer.answer and "【第2问】" in answer.answer
+    assert [c.section.split(" › ")[-1] for c in answer.citations] == ["第三十五条", "第二条"]
