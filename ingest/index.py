@@ -11,6 +11,7 @@ embedding model are unchanged keeps its vectors from the live build.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -87,6 +88,22 @@ class IndexBuilder:
         self.progress = progress
 
     def run(self, corpus_dirs: list[Path], force: bool = False) -> BuildReport:
+        """Build (or find up to date) the index of these folders. Builders of one index folder
+        take turns: a second one waits for the first, then finds its work done, instead of
+        sweeping away a build that is still being written."""
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.index_dir / "build.lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self.progress("等待另一个进程建完索引", 0, 1)
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                return self._run(corpus_dirs, force)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _run(self, corpus_dirs: list[Path], force: bool) -> BuildReport:
         started = time.perf_counter()
         sources = [source for directory in corpus_dirs for source in discover(Path(directory))]
         fingerprint = self._fingerprint(sources)

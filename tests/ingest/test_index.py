@@ -117,3 +117,25 @@ def test_a_kill_mid_ingest_leaves_the_previous_index_serving(tmp_path, tokenizer
     assert (index_dir / "CURRENT").read_text() != live_before
     assert len(list((index_dir / "builds").iterdir())) == 2  # new live + previous (kept for running readers)
     assert any("保护森林" in c.text for c in ClauseIndex.open(index_dir).clauses.values())
+
+
+def test_two_builders_of_one_index_take_turns(tmp_path, tokenizer):
+    """A second build waits for the first instead of sweeping its half-written folder."""
+    import threading
+
+    reports, errors = [], []
+
+    def build():
+        try:
+            reports.append(IndexBuilder(tmp_path, HashingEmbedder(), tokenizer).run([ROOT / "corpus"]))
+        except Exception as error:  # pragma: no cover - the assertion below shows it
+            errors.append(error)
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(r.up_to_date for r in reports) == [False, True]
+    assert ClauseIndex.open(tmp_path).clauses
