@@ -137,7 +137,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--pipelines", default="full,naive,bm25,dense", help="comma-separated: full, naive, bm25, dense")
     evaluate.add_argument("--corpus", action="append", type=Path, metavar="DIR", help="corpus folder(s) to index for the run (default: the corpus setting)")
     evaluate.add_argument("--out", type=Path, default=Path("eval/reports/latest"), metavar="DIR", help="where results, report and plots go")
-    evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N items of each dataset (a quick slice)")
+    evaluate.add_argument("--limit", type=int, metavar="N", help="a seeded sample of N items of each dataset, keeping each question type's share")
+    evaluate.add_argument("--seed", type=int, default=0, help="the sample's seed (default 0)")
     evaluate.set_defaults(handler=_eval)
 
     bench = commands.add_parser("bench", help="print ingest time, query latency and memory figures")
@@ -404,7 +405,9 @@ def _eval(args) -> int:
     unknown = [p for p in wanted if p not in PIPELINES]
     if unknown or not wanted:
         raise UsageError(f"未知的评测流程：{', '.join(unknown) or '（空）'}。可选：{', '.join(PIPELINES)}。")
-    items = [item for path in args.dataset for item in load_dataset(path)[: args.limit or None]]
+    if args.limit is not None and args.limit < 1:
+        raise UsageError(f"--limit 需要一个正整数，收到 {args.limit}。")
+    items = [item for path in args.dataset for item in _limited(load_dataset(path), args.limit, args.seed)]
     config = settings.load()
     corpus = [c.resolve() for c in (args.corpus or list(config.corpus))]
     key = hashlib.sha256("|".join(map(str, corpus)).encode()).hexdigest()[:12]
@@ -427,10 +430,48 @@ def _eval(args) -> int:
             pipelines.append(SingleRetrieverPipeline(assistant, name))
     with TqdmProgress() as progress:
         records = run(items, pipelines, verbatim_checker(corpus), progress=progress)
-    summary = write_outputs(records, args.out)
+    summary = write_outputs(records, args.out, _run_info(args, config, assistant))
     print(table(summary["pipelines"]))
     print(f"\n{len(items)} 个问题 × {len(pipelines)} 个流程；结果、报告和图表写入 {args.out}")
     return 0
+
+
+def _limited(items, limit, seed):
+    from eval.runner import sample
+
+    return sample(items, limit, seed) if limit else items
+
+
+def _run_info(args, config, assistant) -> dict:
+    """What a report needs to be reproduced: code, data, settings and models."""
+    import hashlib
+    import subprocess
+    from datetime import datetime
+
+    from assistant.abstention import MODEL_FILE as ABSTENTION
+    from assistant.learned import LogisticModel
+    from assistant.ranking import MODEL_FILE as RANKING
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10, cwd=settings.PROJECT_ROOT).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True, timeout=10, cwd=settings.PROJECT_ROOT).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "", ""
+    models = {}
+    for name, path in (("abstention", ABSTENTION), ("ranking", RANKING)):
+        model = LogisticModel.load(path) if path.exists() else None
+        models[name] = model.trained_on if model else "not trained"
+    return {
+        "commit": (commit or "unknown") + (" (uncommitted changes)" if dirty else ""),
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "datasets": ", ".join(f"{p} (sha256 {hashlib.sha256(p.read_bytes()).hexdigest()[:12]})" for p in args.dataset),
+        "sample": f"{args.limit} per dataset, seed {args.seed}" if args.limit else "all items",
+        "pipelines": args.pipelines,
+        "settings": f"fusion={config.fusion}, min_confidence={config.min_confidence}",
+        "embedding model": assistant.index.embedder_fingerprint,
+        "abstention model": models["abstention"],
+        "ranking model": models["ranking"],
+    }
 
 
 def _train_abstention(args) -> int:

@@ -39,6 +39,7 @@ class Prediction:
     calculation_value: Any = None
     latency_ms: float = 0.0
     retrieved_sections: list[str] = field(default_factory=list)
+    confidence: float | None = None
 
 
 class Pipeline(Protocol):
@@ -78,6 +79,7 @@ class FullPipeline:
             quotes=[(doc_key(documents[c.doc_id]) if c.doc_id in documents else "", c.quote) for c in reply.citations],
             calculation_value=reply.calculation["value"] if reply.calculation else None,
             latency_ms=elapsed,
+            confidence=reply.confidence,
         )
 
 
@@ -106,6 +108,7 @@ class SingleRetrieverPipeline:
             cited_docs=[doc_key(documents[c.doc_id]) for c in reply.citations],
             quotes=[(doc_key(documents[c.doc_id]), c.quote) for c in reply.citations],
             latency_ms=elapsed,
+            confidence=reply.confidence,
         )
 
 

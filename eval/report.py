@@ -30,7 +30,10 @@ def table(rows: dict[str, dict], columns: tuple[str, ...] = HEADLINE, first: str
 def write_report(records, summary: dict, out: Path) -> None:
     from eval.runner import failures
 
-    parts = ["# Benchmark report", "", "## Pipelines side by side", "", table(summary["pipelines"]), ""]
+    parts = ["# Benchmark report", ""]
+    if summary.get("run"):
+        parts += ["## Run", ""] + [f"- {key}: {value}" for key, value in summary["run"].items()] + [""]
+    parts += ["## Pipelines side by side", "", table(summary["pipelines"]), ""]
     parts += [
         "Metrics: hit@k and MRR over documents of the answerable items; evidence@k — the gold quote inside one of the",
         "top-k retrieved texts (whitespace and full/half-width folded); citation precision — cited documents that are",
@@ -54,10 +57,14 @@ def write_report(records, summary: dict, out: Path) -> None:
     for record in failures(records):
         answer = record.answer.replace("\n", " ")[:160]
         retrieved = "；".join(record.retrieved[:3])
+        confidence = "–" if record.confidence is None else f"{record.confidence:.2f}"
+        rank = "–" if record.gold_rank is None else str(record.gold_rank)
+        expected = "、".join(record.expected) or "（拒答）"
         parts.append(
             f"- **{record.pipeline} · {record.item}** ({record.type}) {record.question}  \n"
-            f"  gold: {' / '.join(record.gold_docs) or '（无，应拒答）'} {record.clause}  \n"
-            f"  kind: {record.kind}; retrieved: {retrieved}  \n"
+            f"  gold: {' / '.join(record.gold_docs) or '（无，应拒答）'} {record.clause}; gold evidence at rank {rank}  \n"
+            f"  expected: {expected}; missing: {'、'.join(record.missing) or '–'}  \n"
+            f"  got: {record.kind}, confidence {confidence}; retrieved: {retrieved}  \n"
             f"  answered: {answer}"
         )
     (out / "report.md").write_text("\n".join(parts) + "\n", encoding="utf-8")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -131,6 +131,10 @@ class Record:
     quotes_verbatim: float | None
     calculation_exact: bool | None
     latency_ms: float
+    expected: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # expected values the answer lacks
+    confidence: float | None = None
+    gold_rank: int | None = None  # rank of the first retrieved text holding the gold evidence
 
 
 def score(item: Item, prediction: Prediction, pipeline: str, verbatim: Callable[[str, str], bool]) -> Record:
@@ -169,7 +173,42 @@ def score(item: Item, prediction: Prediction, pipeline: str, verbatim: Callable[
             else None
         ),
         latency_ms=round(prediction.latency_ms, 2),
+        expected=list(item.expect),
+        missing=[str(v) for v in item.expect if not metrics.value_present(str(v), text)] if answerable else [],
+        confidence=None if prediction.confidence is None else round(prediction.confidence, 4),
+        gold_rank=_gold_rank(item, prediction) if answerable and item.evidence else None,
     )
+
+
+def _gold_rank(item: Item, prediction: Prediction) -> int | None:
+    for rank in range(1, len(prediction.retrieved_texts) + 1):
+        if metrics.evidence_at(item.evidence, prediction.retrieved_texts[rank - 1 : rank], 1):
+            return rank
+    return None
+
+
+def sample(items: list[Item], n: int, seed: int = 0) -> list[Item]:
+    """A seeded sample of ``n`` items that keeps each question type's share (every type
+    present gets at least one while ``n`` allows), in the file's order."""
+    import random
+
+    if n >= len(items):
+        return list(items)
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for position, item in enumerate(items):
+        by_type[item.type].append(position)
+    shares = {t: n * len(p) / len(items) for t, p in by_type.items()}
+    counts = {t: max(1, int(share)) if n >= len(by_type) else int(share) for t, share in shares.items()}
+    for t in sorted(shares, key=lambda t: shares[t] - int(shares[t]), reverse=True):
+        if sum(counts.values()) >= n:
+            break
+        counts[t] += 1
+    while sum(counts.values()) > n:
+        largest = max(counts, key=counts.get)
+        counts[largest] -= 1
+    rng = random.Random(seed)
+    chosen = sorted(p for t, positions in by_type.items() for p in rng.sample(positions, min(counts[t], len(positions))))
+    return [items[p] for p in chosen]
 
 
 def run(items: list[Item], pipelines: list[Pipeline], verbatim: Callable[[str, str], bool], progress=None) -> list[Record]:
@@ -228,8 +267,9 @@ def failures(records: list[Record]) -> list[Record]:
     return [r for r in records if not r.answer_ok]
 
 
-def write_outputs(records: list[Record], out: Path) -> dict:
-    """results.jsonl, summary.json, report.md and plots under ``out``."""
+def write_outputs(records: list[Record], out: Path, run_info: dict | None = None) -> dict:
+    """results.jsonl, summary.json, report.md and plots under ``out``; ``run_info`` (commit,
+    date, datasets, settings, models) heads the report and the summary."""
     from eval.report import write_plots, write_report
 
     out.mkdir(parents=True, exist_ok=True)
@@ -237,6 +277,7 @@ def write_outputs(records: list[Record], out: Path) -> dict:
         for record in records:
             handle.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
     summary = {
+        "run": run_info or {},
         "pipelines": summarise(records),
         "by_type": {p: summarise([r for r in records if r.pipeline == p], key=lambda r: r.type) for p in _pipelines(records)},
         "by_document": {

@@ -39,6 +39,8 @@ def test_eval_writes_results_report_and_plots_for_all_pipelines(real_config, tmp
     assert len(lines) == 40
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "## Pipelines side by side" in report and "## Failures" in report
+    assert "## Run" in report and "- commit:" in report and "seed 0" in report
+    assert summary["run"]["embedding model"].startswith("multilingual-e5-small")
     for name in ("metrics_by_pipeline.png", "answer_ok_by_document.png", "latency.png", "answer_ok_by_type_full.png"):
         assert (out / name).stat().st_size > 1000, name
     assert os.environ["POLICY_DATA_DIR"] == str(real_config.data_dir)

@@ -58,3 +58,14 @@ def test_citation_precision():
 def test_percentile_is_nearest_rank():
     assert metrics.percentile([10, 20, 30, 40, 100], 50) == 30
     assert metrics.percentile([10, 20, 30, 40, 100], 95) == 100
+
+
+def test_limit_is_a_stratified_seeded_sample():
+    from eval.runner import Item, sample
+
+    items = [Item(f"q{i}", "问", t, (), (), (), "all", None, (), "", "d") for i, t in enumerate(["lookup"] * 80 + ["numeric"] * 15 + ["unanswerable"] * 5)]
+    chosen = sample(items, 20, seed=1)
+    assert len(chosen) == 20
+    assert {t: sum(i.type == t for i in chosen) for t in ("lookup", "numeric", "unanswerable")} == {"lookup": 16, "numeric": 3, "unanswerable": 1}
+    assert chosen == sample(items, 20, seed=1) and chosen != sample(items, 20, seed=2)
+    assert [i.id for i in chosen] == sorted((i.id for i in chosen), key=lambda x: int(x[1:]))
