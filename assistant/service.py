@@ -153,7 +153,7 @@ class Assistant:
         routed = self.router.route(text, history, as_of)
         query = self.query_for(text, history)
         reference = self.catalogue.read(text, as_of)
-        scope = tuple(d.doc_id for d in reference.documents)
+        scope = tuple(d.doc_id for d in reference.documents) if reference.by_number else ()
         hits = self.searcher.search(query, k=10, doc_ids=scope)
         evidence = [self._evidence(hit) for hit in hits]
         if routed is not None:
