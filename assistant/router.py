@@ -17,8 +17,8 @@ from datetime import date
 
 from assistant import quantities, slots
 from assistant.places import Gazetteer
-from assistant.calculators import deadlines, payout, staffing, validity
-from assistant.calculators.result import Calculation, CalculationError
+from assistant.calculators import deadlines, payout, registry, staffing, validity
+from assistant.calculators.result import Calculation, CalculationError, Clarification
 from assistant.types import Turn
 
 _INSURANCE = re.compile(r"普惠医联保|医联保|惠民保|普惠保|补充医疗保险")
@@ -191,7 +191,9 @@ class Router:
             rate = float(number.group()) / 100 if number else None
         paid = _ALREADY_PAID.search(text)
         relief = any(not slots.negated(text, m.start()) for m in _RELIEF.finditer(text))
-        request = payout.PayoutRequest(
+        if eligible < 0:
+            raise CalculationError(f"自付费用不能为负数（收到 {eligible:,.2f} 元），请核对后再算。")
+        request = registry.PayoutRequest(
             liability=liability,
             eligible_amount=eligible,
             paid_this_year=quantities.amounts(paid.group(0))[0] if paid and quantities.amounts(paid.group(0)) else 0.0,
@@ -202,10 +204,15 @@ class Router:
             participation_rate=rate,
             conditions=conditions,
         )
-        calculation = payout.compute(request)
+        result = registry.run(registry.get("sanming_payout"), request)
+        if isinstance(result, Clarification):
+            unsure = _DONT_KNOW.search(answers.get(result.field, "").strip())
+            prefix = "这一项会影响计算结果，我不能替您假设。" if unsure else ""
+            return Routed("payout", clarify=prefix + result.question, inputs={"field": result.field})
+        calculation = result
         if step:
             calculation = replace(calculation, steps=(step, *calculation.steps))
-        return Routed("payout", calculation=calculation, inputs=request.__dict__)
+        return Routed("payout", calculation=calculation, inputs=request.model_dump())
 
     # -- deadlines --------------------------------------------------------------
 

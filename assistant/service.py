@@ -168,7 +168,7 @@ class Assistant:
             derived = clause_deadline(text, cited.quote, cited.doc_number or "", cited.section, as_of)
             if derived is not None:
                 return Answer(
-                    **{**answer.__dict__, "id": question_id, "kind": "calculation", "calculation": derived.to_dict(),
+                    **{**answer.__dict__, "id": question_id, "kind": "calculation", "calculation": derived,
                        "answer": answer.answer + "\n\n" + render_calculation(derived)}
                 )
         return Answer(**{**answer.__dict__, "id": question_id})
@@ -212,7 +212,7 @@ class Assistant:
             answer=prefix + render_calculation(calculation),
             citations=citations,
             retrieved=retrieved,
-            calculation=calculation.to_dict(),
+            calculation=calculation,
             id=question_id,
             notes=notes,
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from assistant.calculators.result import Calculation
+
 AnswerKind = Literal["answer", "calculation", "clarify", "not_found"]
 
 
@@ -63,7 +65,7 @@ class Answer:
     answer: str
     citations: tuple[Citation, ...] = ()
     retrieved: tuple[Retrieved, ...] = ()
-    calculation: dict | None = None
+    calculation: Calculation | None = None
     id: str | None = None
     notes: tuple[str, ...] = field(default=())
     confidence: float | None = None  # 0–1: how sure the assistant is that it answers the question asked
@@ -76,7 +78,7 @@ class Answer:
             "confidence": None if self.confidence is None else round(self.confidence, 3),
             "answer": self.answer,
             "citations": [c.to_dict() for c in self.citations],
-            "calculation": self.calculation,
+            "calculation": self.calculation.to_dict() if self.calculation is not None else None,
             "retrieved": [r.to_dict() for r in self.retrieved[:10]],
         }
 

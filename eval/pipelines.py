@@ -77,7 +77,7 @@ class FullPipeline:
             retrieved_sections=[r.section for r in reply.retrieved],
             cited_docs=[doc_key(documents[c.doc_id]) if c.doc_id in documents else (c.doc_number or "") for c in reply.citations],
             quotes=[(doc_key(documents[c.doc_id]) if c.doc_id in documents else "", c.quote) for c in reply.citations],
-            calculation_value=reply.calculation["value"] if reply.calculation else None,
+            calculation_value=reply.calculation.to_dict()["value"] if reply.calculation else None,
             latency_ms=elapsed,
             confidence=reply.confidence,
         )

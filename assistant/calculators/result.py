@@ -44,6 +44,22 @@ class Calculation:
         }
 
 
+@dataclass(frozen=True)
+class Clarification:
+    """The one input a calculation cannot do without, and the question to ask for it.
+
+    Returned like any result (never raised): the chat asks ``question``, the next turn fills
+    ``field`` by name, and anything else starts a new question.
+    """
+
+    field: str
+    question: str
+    choices: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"field": self.field, "question": self.question, "choices": list(self.choices)}
+
+
 @dataclass
 class Trace:
     """Collects steps and the parameters they used while a calculator runs."""

@@ -41,7 +41,8 @@ def test_unknown_window_lists_choices(capsys):
 def test_tools_have_typed_schemas_and_agree_with_the_cli():
     tools = {tool.name: tool for tool in calculator_tools()}
     assert set(tools) == {
-        "sanming_payout", "document_validity", "documents_expiring", "deadline", "working_days_between", "staffing_total", "window_queue_model",
+        "sanming_payout", "document_validity", "documents_expiring", "deadline", "deadline_after", "working_days_between", "staffing_total",
+        "window_queue_model",
     }
     assert tools["sanming_payout"].args_schema.model_json_schema()["properties"]["eligible_amount"]["type"] == "number"
     assert tools["deadline"].invoke({"rule": "节能审查", "start": "2024-09-30"})["value"] == "2024-10-08"

@@ -96,7 +96,7 @@ def test_payout_question_is_clarified_then_calculated_with_cited_clauses(assista
     assert first.kind == "clarify" and "特定既往症" in first.answer
     second = assistant.ask("没有", history=[Turn("user", question), Turn("assistant", first.answer)])
     assert second.kind == "calculation"
-    assert second.calculation["value"] == 33600 and second.calculation["unit"] == "元"
+    assert second.calculation.value == 33600 and second.calculation.unit == "元"
     assert second.answer.startswith("计算结果：33,600 元")
     clause = assistant.index.clauses[second.citations[0].clause_id]
     assert second.citations[0].quote.replace(" ", "") in clause.text.replace(" ", "").replace("\n", "")

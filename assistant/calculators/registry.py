@@ -1,0 +1,178 @@
+"""Every calculator behind one contract: a typed request, a pure computation, a typed result.
+
+An entry names the calculator, says in plain Chinese what it computes, and holds its
+request model (pydantic, ``extra="forbid"``: an unknown or misspelt input is an error that
+names it). ``run(entry, request)`` returns a ``Calculation`` or, when an input is missing,
+a ``Clarification`` — a value, not an exception. The LangChain tools are generated from
+this list (``assistant.tools``); adding a calculator means one module, its YAML, its YAML
+test cases and one entry here.
+
+Usage::
+
+    entry = get("sanming_payout")
+    result = run(entry, {"liability": "inpatient_in_area", "eligible_amount": 38600, "preexisting": False})
+    result.value  # 33600.0
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.calculators import deadlines, payout, staffing, validity
+from assistant.calculators.result import Calculation, CalculationError, Clarification
+
+
+class Request(BaseModel):
+    """Base of every calculator request: unknown inputs are refused, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PayoutRequest(Request):
+    """One claim under 2024年三明普惠医联保."""
+
+    liability: Literal["inpatient_in_area", "inpatient_out_of_area", "outpatient_special", "tumour_drugs", "rare_disease_drugs"] = Field(
+        description="保险责任：统筹区内住院 / 统筹区外住院 / 门诊特殊病种 / 特定恶性肿瘤药品 / 特定罕见病药品"
+    )
+    eligible_amount: float = Field(ge=0, description="经基本医保、大病保险报销后的合理费用（元）")
+    preexisting: bool | None = Field(default=None, description="是否属于特定既往症人群；不知道时留空")
+    conditions: tuple[str, ...] = Field(default=(), description="病名（如 慢阻肺、冠心病），会据此判断是否属于特定既往症")
+    relief_recipient: bool = Field(default=False, description="是否为救助对象（低保、特困等）")
+    drug_class: Literal["A", "B", "C"] | None = Field(default=None, description="特定恶性肿瘤药品类别")
+    deductible_used: float = Field(default=0, ge=0, description="本年度该责任已抵扣的免赔额（元）")
+    paid_this_year: float = Field(default=0, ge=0, description="本年度该责任已赔付金额（元）")
+    self_paid_this_year: float = Field(default=0, ge=0, description="本年度此前已自付金额（元），用于兜底封顶")
+    participation_rate: float | None = Field(default=None, ge=0, le=1, description="全市参保率（0–1），兜底保障需要")
+
+
+class ValidityRequest(Request):
+    """Is a document in force on a date."""
+
+    document: str = Field(description="文号或文件简称，如 明政办规〔2023〕5号、普惠医联保")
+    on: date = Field(description="判断日期 YYYY-MM-DD")
+
+
+class ExpiringRequest(Request):
+    """Which documents lapse in a period."""
+
+    until: date = Field(description="截止日期 YYYY-MM-DD")
+    since: date | None = Field(default=None, description="起始日期 YYYY-MM-DD（可选）")
+
+
+class DeadlineRequest(Request):
+    """The last day of a catalogued time limit."""
+
+    rule: str = Field(description="期限的键或名称，如 bad_review_rectify_sanming、节能审查")
+    start: date = Field(description="起算日 YYYY-MM-DD")
+
+
+class DeadlineAfterRequest(Request):
+    """The last day of N working days, days, months or years after a date."""
+
+    start: date = Field(description="起算日 YYYY-MM-DD（当日不计入）")
+    amount: int = Field(gt=0, le=3650, description="期限的数量")
+    unit: Literal["工作日", "日", "个月", "年"] = Field(description="期限单位")
+
+
+class WorkingDaysRequest(Request):
+    """Working days after one date up to and including another."""
+
+    start: date = Field(description="开始日期 YYYY-MM-DD（不计入）")
+    end: date = Field(description="结束日期 YYYY-MM-DD（计入）")
+
+
+class StaffingRequest(Request):
+    """A headcount of the 一窗受理 staffing plan."""
+
+    by: Literal["all", "level", "group", "role", "window", "phase"] = Field(default="all", description="统计口径")
+    key: str | None = Field(default=None, description="层级、分组、岗位、窗口或阶段，如 三元区、公安综合窗口、第二阶段")
+
+
+class QueueRequest(Request):
+    """Erlang C estimate of windows to open (a model, not a rule)."""
+
+    arrivals_per_hour: float = Field(gt=0, description="高峰期每小时到达人数")
+    mean_service_minutes: float = Field(gt=0, description="平均每人办理分钟数")
+    target_mean_wait_minutes: float = Field(gt=0, description="希望的平均等待分钟数")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One calculator: its name, what it computes (in Chinese), its request type and its function."""
+
+    name: str
+    title: str
+    description: str
+    request: type[Request]
+    compute: Callable[[Request], Calculation]
+
+
+def _payout(request: PayoutRequest) -> Calculation:
+    named = tuple(c.name for c in payout.match_conditions("、".join(request.conditions)))
+    values = request.model_dump()
+    values["conditions"] = named
+    return payout.compute(payout.PayoutRequest(**values))
+
+
+REGISTRY: tuple[Entry, ...] = (
+    Entry("sanming_payout", "普惠医联保赔付", "计算2024年三明普惠医联保一次理赔的赔付金额，返回金额、计算步骤和依据条款。", PayoutRequest, _payout),
+    Entry("document_validity", "文件有效期", "判断某份公报文件在某日是否有效（有效、已失效、尚未施行、未载明）。", ValidityRequest,
+          lambda r: validity.status(r.document, r.on)),
+    Entry("documents_expiring", "到期文件", "列出在某日期（及可选起始日期）之前到期的公报文件。", ExpiringRequest,
+          lambda r: validity.expiring_by(r.until, r.since)),
+    Entry("deadline", "办理时限", "按公报中的办理时限计算截止日（工作日按法定节假日和调休计算）。", DeadlineRequest,
+          lambda r: deadlines.compute(r.rule, r.start)),
+    Entry("deadline_after", "N个工作日后", "计算某日之后若干工作日、日、月或年的最后一天（当日不计入）。", DeadlineAfterRequest,
+          lambda r: deadlines.deadline_after(r.start, r.amount, r.unit)),
+    Entry("working_days_between", "间隔工作日", "计算两个日期之间的工作日数（开始日之后到结束日，含结束日）。", WorkingDaysRequest,
+          lambda r: deadlines.working_days_between(r.start, r.end)),
+    Entry("staffing_total", "窗口人员", "一窗受理改革窗口人员配置：按全部、层级、分组、岗位、窗口或阶段统计人数。", StaffingRequest,
+          lambda r: staffing.total(r.by, r.key if r.by != "all" else None)),
+    Entry("window_queue_model", "窗口排队估算", "用排队模型（Erlang C）估算高峰期需要开放的窗口数；是模型估算，不是文件规定。", QueueRequest,
+          lambda r: staffing.recommend_windows(r.arrivals_per_hour, r.mean_service_minutes, r.target_mean_wait_minutes)),
+)
+
+
+def get(name: str) -> Entry:
+    """The entry of that name; the error lists the names there are."""
+    for entry in REGISTRY:
+        if entry.name == name:
+            return entry
+    raise CalculationError(f"没有名为“{name}”的计算器。可选：{'、'.join(e.name for e in REGISTRY)}。")
+
+
+def _problems(entry: Entry, error: ValidationError) -> str:
+    """Each invalid input in words: the field's own label, what was given, what is allowed."""
+    fields = entry.request.model_fields
+    problems = []
+    for item in error.errors():
+        name = str(item["loc"][0]) if item["loc"] else ""
+        if item["type"] == "extra_forbidden":
+            problems.append(f"不认识的输入“{name}”（可用：{'、'.join(fields)}）")
+            continue
+        description = (fields[name].description or name) if name in fields else name
+        label = re.split(r"[（(，,；;：:]", description)[0]
+        given = item.get("input")
+        problems.append(f"{label}（{name}）取值无效" + ("" if given is None or isinstance(given, dict) else f"，收到 {given!r}"))
+    return "；".join(problems)
+
+
+def run(entry: Entry, inputs: dict | Request) -> Calculation | Clarification:
+    """Validate the inputs against the entry's request type and compute.
+
+    Bad inputs raise ``CalculationError`` with every problem named; a missing input comes
+    back as a ``Clarification``."""
+    try:
+        request = inputs if isinstance(inputs, entry.request) else entry.request.model_validate(inputs)
+    except ValidationError as error:
+        raise CalculationError(f"{entry.title}的输入有误：{_problems(entry, error)}") from None
+    try:
+        return entry.compute(request)
+    except payout.NeedsInput as needed:
+        return Clarification(needed.field, needed.question)

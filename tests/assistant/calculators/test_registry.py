@@ -1,0 +1,41 @@
+"""One contract for every calculator: typed requests, results or clarifications as values."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.calculators.registry import REGISTRY, get, run
+from assistant.calculators.result import Calculation, CalculationError, Clarification
+from assistant.tools import calculator_tools
+
+
+def test_every_entry_refuses_unknown_inputs():
+    for entry in REGISTRY:
+        with pytest.raises(CalculationError, match="输入有误"):
+            run(entry, {"no_such_input": 1})
+
+
+def test_a_missing_input_is_a_clarification_value():
+    result = run(get("sanming_payout"), {"liability": "inpatient_in_area", "eligible_amount": 38600})
+    assert isinstance(result, Clarification) and result.field == "preexisting" and "病史" in result.question
+
+
+def test_a_complete_request_computes():
+    result = run(get("sanming_payout"), {"liability": "inpatient_in_area", "eligible_amount": 38600, "preexisting": False})
+    assert isinstance(result, Calculation) and result.value == 33600
+
+
+def test_bad_values_are_named():
+    with pytest.raises(CalculationError, match="eligible_amount"):
+        run(get("sanming_payout"), {"liability": "inpatient_in_area", "eligible_amount": -5})
+
+
+def test_unknown_calculator_lists_the_choices():
+    with pytest.raises(CalculationError, match="sanming_payout"):
+        get("payout")
+
+
+def test_tools_are_generated_from_the_registry():
+    tools = calculator_tools()
+    assert [t.name for t in tools] == [e.name for e in REGISTRY]
+    assert all(t.args_schema is e.request for t, e in zip(tools, REGISTRY))
