@@ -58,7 +58,7 @@ class Figures:
 
 def run_bench(config: Config, regulations: Path | None = None, queries: int = 50, out: Path | None = None) -> list[Figures]:
     """Measure in a scratch index folder (the live index is not touched)."""
-    from ingest.index import IndexBuilder
+    from assistant.indexing import build_index
 
     embedder = SentenceTransformerEmbedder(config.model)
     tokenizer = ChineseTokenizer(config.user_dict, config.jieba_cache)
@@ -73,7 +73,7 @@ def run_bench(config: Config, regulations: Path | None = None, queries: int = 50
             index_dir = scratch / name.replace(" ", "").replace("+", "-")
             monitor = _PeakRss()
             started = time.perf_counter()
-            report = IndexBuilder(index_dir, embedder, tokenizer).run(folders)
+            report = build_index(config, corpus=folders, index_dir=index_dir, embedder=embedder, tokenizer=tokenizer)
             ingest_s = time.perf_counter() - started
             peak = monitor.stop()
             p50, p95, serving = _latency(config, index_dir, embedder, tokenizer, queries)

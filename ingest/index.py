@@ -61,7 +61,7 @@ class BuildReport:
 Progress = Callable[[str, int, int], None]
 
 
-def _quiet(stage: str, done: int, total: int) -> None:
+def quiet(stage: str, done: int, total: int) -> None:
     return None
 
 
@@ -79,7 +79,7 @@ class IndexBuilder:
         embedder: Embedder,
         tokenizer: ChineseTokenizer,
         chunker: Chunker | None = None,
-        progress: Progress = _quiet,
+        progress: Progress = quiet,
     ):
         self.index_dir = Path(index_dir)
         self.embedder = embedder

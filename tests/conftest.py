@@ -56,15 +56,14 @@ def real_config():
     index build is skipped when nothing changed.
     """
     from assistant import settings
+    from assistant.indexing import build_index
     from ingest.e5_conversion import convert
-    from ingest.embedding import SentenceTransformerEmbedder
 
     config = settings.load(
         {"data_dir": str(TEST_CACHE), "model": str(ROOT / ".data" / "models" / "multilingual-e5-small")}, environ={}
     )
     convert(config.model)
-    tokenizer = ChineseTokenizer(config.user_dict, config.jieba_cache)
-    IndexBuilder(config.index_dir, SentenceTransformerEmbedder(config.model), tokenizer).run(list(config.corpus))
+    build_index(config)
     return config
 
 

@@ -170,21 +170,15 @@ def serve(config: Config) -> None:
     try:
         assistant = Assistant.from_config(config)
     except IndexMissingError:
+        from assistant.indexing import build_index
         from assistant.progress import TqdmProgress
-        from ingest.embedding import SentenceTransformerEmbedder
-        from ingest.index import CURRENT, IndexBuilder
-        from ingest.tokenizer import ChineseTokenizer
+        from ingest.index import CURRENT
 
         damaged = (config.index_dir / CURRENT).exists()  # a live build that will not open: rebuild it all
         what = "索引无法打开，正在重新建立" if damaged else "首次使用，正在建立索引"
         print(f"{what}（{config.index_dir}），需要几分钟……", file=sys.stderr, flush=True)
         with TqdmProgress() as progress:
-            IndexBuilder(
-                config.index_dir,
-                SentenceTransformerEmbedder(config.model),
-                ChineseTokenizer(config.user_dict, config.jieba_cache),
-                progress=progress,
-            ).run(list(config.corpus), force=damaged)
+            build_index(config, progress, force=damaged)
         assistant = Assistant.from_config(config)
     server = create_server(assistant)
     print(f"政策问答助手已启动：http://{config.host}:{config.port}/  （按 Ctrl+C 停止）", flush=True)

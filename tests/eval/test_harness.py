@@ -13,7 +13,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_eval_writes_results_report_and_plots_for_all_pipelines(real_config, tmp_path, monkeypatch):
-    from assistant.cli import main
+    from cli.main import main
 
     monkeypatch.setenv("POLICY_DATA_DIR", str(real_config.data_dir))
     monkeypatch.setenv("POLICY_MODEL", str(real_config.model))

@@ -41,7 +41,7 @@ def free_port() -> int:
 
 def _command() -> list[str]:
     script = Path(sys.executable).with_name("policy-assistant")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "assistant.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cli"]
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from assistant.cli import main
+from cli.main import main
 from assistant.tools import calculator_tools
 
 

@@ -177,17 +177,12 @@ def _setup_model(args) -> int:
 
 
 def _ingest(args) -> int:
+    from assistant.indexing import build_index
     from assistant.progress import TqdmProgress
-    from ingest.embedding import SentenceTransformerEmbedder
-    from ingest.index import IndexBuilder
-    from ingest.tokenizer import ChineseTokenizer
 
     config = _config(args)
-    corpus = args.corpus or list(config.corpus)
-    embedder = SentenceTransformerEmbedder(config.model)
-    tokenizer = ChineseTokenizer(config.user_dict, config.jieba_cache)
     with TqdmProgress() as progress:
-        report = IndexBuilder(config.index_dir, embedder, tokenizer, progress=progress).run(corpus, force=args.force)
+        report = build_index(config, progress, corpus=args.corpus, force=args.force)
     if report.up_to_date:
         print(f"索引已是最新（{report.documents} 个文件，{report.clauses} 个条款），无需重建。")
     else:
@@ -398,7 +393,8 @@ def _eval(args) -> int:
     from eval.runner import load_dataset, run, verbatim_checker, write_outputs
     from eval.report import table
     from ingest.embedding import SentenceTransformerEmbedder
-    from ingest.index import ClauseIndex, IndexBuilder
+    from assistant.indexing import build_index
+    from ingest.index import ClauseIndex
     from ingest.tokenizer import ChineseTokenizer
 
     wanted = [p.strip() for p in args.pipelines.split(",") if p.strip()]
@@ -416,7 +412,7 @@ def _eval(args) -> int:
     embedder = SentenceTransformerEmbedder(config.model)
     tokenizer = ChineseTokenizer(config.user_dict, config.jieba_cache)
     with TqdmProgress() as progress:
-        IndexBuilder(index_dir, embedder, tokenizer, progress=progress).run(corpus)
+        build_index(config, progress, corpus=corpus, index_dir=index_dir, embedder=embedder, tokenizer=tokenizer)
     from dataclasses import replace
 
     assistant = Assistant(ClauseIndex.open(index_dir), embedder, tokenizer, replace(config, index_dir=index_dir))

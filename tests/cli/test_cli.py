@@ -9,13 +9,13 @@ import sys
 
 import pytest
 
-from assistant.cli import main
+from cli.main import main
 from tests.conftest import ROOT
 
 
 def _run(*args, env=None):
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
