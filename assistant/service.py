@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from assistant.abstention import Judge
+from assistant.abstention import ASKING_WORDS, Judge
 from assistant.ranking import Reranker
 from assistant.answering import Composer, Evidence, to_retrieved
+from assistant.answering import _citation as _citation_of
 from assistant.calculators.parameters import Reference
 from assistant.calculators.result import Calculation
 from assistant.derived import clause_deadline
@@ -30,6 +31,8 @@ from ingest.index import ClauseIndex
 from ingest.tokenizer import ChineseTokenizer
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# Words that ask what a named document is, not something in it: "闽政〔2022〕24号是什么文件".
+_ABOUT_DOCUMENT = frozenset("文件 内容 主要 讲 说 讲的 规定 介绍 概括 一下 全文 这个 哪个".split())
 # Short questions that lean on the previous turn: "那第二阶段呢？", "还有呢", "如果是慢阻肺呢".
 _FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|还有|另外|这个|那个|它|其中)|呢[？?]?$")
 
@@ -162,7 +165,9 @@ class Assistant:
             looked_up = self._looked_up(original, query, reference, evidence, as_of, notes)
             if looked_up is not None:
                 return Answer(**{**looked_up.__dict__, "id": question_id})
-        answer = self.composer.compose(original, query, evidence, as_of, notes)
+        # A document named by its number is settled: judge and quote for what is asked about it.
+        about = (reference.remainder(query).strip() or query) if reference.by_number else query
+        answer = self.composer.compose(original, about, evidence, as_of, notes)
         if answer.kind == "answer" and answer.citations:
             cited = answer.citations[0]
             derived = clause_deadline(text, cited.quote, cited.doc_number or "", cited.section, as_of)
@@ -185,7 +190,10 @@ class Assistant:
             return Answer(question=question, kind="not_found", answer=text, retrieved=tuple(to_retrieved(e) for e in evidence), notes=notes, confidence=1.0)
         document = reference.documents[0]
         if reference.section is None:
-            return None  # the search already stayed inside the document
+            rest = [w for w in self.tokenizer.tokens(reference.remainder(question)) if w not in ASKING_WORDS and w not in _ABOUT_DOCUMENT]
+            if rest:
+                return None  # a question about the document: the search stays inside it when named by number
+            return self._overview(question, document, evidence, notes)
         clauses = clauses_for(reference.section, self.index.clauses_of(document.doc_id))
         if not clauses:
             labels = [c.labels[-1] for c in self.index.clauses_of(document.doc_id) if c.labels and c.labels[-1].endswith("条")]
@@ -215,6 +223,23 @@ class Assistant:
             calculation=calculation,
             id=question_id,
             notes=notes,
+        )
+
+    def _overview(self, question: str, document, evidence: list[Evidence], notes) -> Answer:
+        """A document named on its own: what it is, whether it is in force, what it contains."""
+        clauses = self.index.clauses_of(document.doc_id)
+        heads = list(dict.fromkeys(c.path[0] for c in clauses if c.path))
+        lines = [f"《{document.title}》" + (f"（{document.doc_number}）" if document.doc_number else "")]
+        lines.append("发文机关：" + (document.issuer or "未载明") + ("；成文日期：" + document.date.isoformat() if document.date else ""))
+        if document.valid_from or document.valid_until:
+            span = (document.valid_from.isoformat() if document.valid_from else "未载明") + " 至 " + (document.valid_until.isoformat() if document.valid_until else "未载明")
+            lines.append(f"施行期间：{span}")
+        lines.append("主要内容：" + "；".join(heads[:12]) + ("……" if len(heads) > 12 else ""))
+        first = next((e for e in evidence if e.document.doc_id == document.doc_id), None)
+        citations = (_citation_of(first),) if first else ()
+        return Answer(
+            question=question, kind="answer", answer="\n".join(lines), citations=citations,
+            retrieved=tuple(to_retrieved(e) for e in evidence), notes=notes, confidence=1.0,
         )
 
     def _citation(self, reference: Reference) -> Citation:

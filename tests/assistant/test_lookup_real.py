@@ -40,3 +40,15 @@ def test_json_carries_confidence_and_titles(real_assistant):
     data = real_assistant.ask("差评多久内要完成整改反馈？").to_dict()
     assert 0.0 <= data["confidence"] <= 1.0
     assert all(r["title"] for r in data["retrieved"])
+
+
+@pytest.mark.parametrize("question", ["明政办规〔2023〕5号", "闽政[2022]24号是什么文件"])
+def test_a_document_named_alone_gets_its_overview(real_assistant, question):
+    reply = real_assistant.ask(question)
+    assert reply.kind == "answer" and reply.confidence == 1.0
+    assert "发文机关" in reply.answer and "主要内容" in reply.answer
+
+
+def test_question_about_a_numbered_document_is_judged_on_what_it_asks(real_assistant):
+    reply = real_assistant.ask("明政办规〔2023〕5号的起付标准是多少")
+    assert reply.kind == "answer" and "5000" in reply.answer
