@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.focus import unmet
 from assistant.learned import LogisticModel
 from ingest.tokenizer import normalise
 
@@ -43,6 +44,8 @@ FEATURES: tuple[str, ...] = (
     "money_absent",
     "clock_absent",
     "content_words",
+    "focus_unmet_top1",
+    "focus_unmet_top3",
 )
 
 # Words of the asking, not of the thing asked about: they never appear in clauses.
@@ -115,6 +118,8 @@ def signals(query: str, evidence: list[EvidenceView], reader: SignalReader) -> d
         "money_absent": float(bool(MONEY_QUESTION.search(query)) and not any(MONEY.search(e.text) for e in top)),
         "clock_absent": float(bool(CLOCK_QUESTION.search(query)) and not any(CLOCK.search(e.text) for e in top)),
         "content_words": math.log1p(len(words)),
+        "focus_unmet_top1": unmet(query, top[0].text) if top else 1.0,
+        "focus_unmet_top3": min((unmet(query, e.text) for e in top), default=1.0),
     }
 
 

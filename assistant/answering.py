@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.abstention import CLOCK, CLOCK_QUESTION, MONEY, MONEY_QUESTION, ASKING_WORDS
+from assistant.focus import focus, gives
 from assistant.types import Answer, Citation, Retrieved
 from ingest.chunking import split_sentences
 from ingest.tokenizer import ChineseTokenizer, normalise
@@ -148,12 +149,15 @@ class Composer:
         heading = normalise(clause.section)
         words = {w for w in self.tokenizer.tokens(self.rewrite(query)) if w not in heading} or set(self.tokenizer.tokens(query))
         wants_number = bool(_ASKS_NUMBER.search(query))
+        kinds = focus(query)
 
         def score(sentence: str) -> float:
             folded = normalise(sentence)
             value = sum(len(w) for w in words if w in folded)
             if wants_number and _DIGIT.search(sentence):
                 value += 1.5
+            # A sentence that gives what is asked (a date for when, a unit for who) counts more.
+            value += 2.0 * sum(1 for kind in kinds if gives(kind, sentence))
             return value
 
         ranked = sorted(range(len(sentences)), key=lambda i: (-score(sentences[i]), i))

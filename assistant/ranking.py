@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.abstention import ASKING_WORDS
+from assistant.focus import unmet
 from assistant.learned import LogisticModel
 from ingest.tokenizer import normalise
 
@@ -44,6 +45,7 @@ FEATURES: tuple[str, ...] = (
     "number_asked_and_given",
     "who_asked_and_given",
     "when_asked_and_given",
+    "focus_unmet",
     "length",
     "is_preamble",
     "is_table_row",
@@ -83,6 +85,7 @@ def pair_features(query: str, words: list[str], idf: Callable[[str], float], cla
         "number_asked_and_given": float(bool(_ASKS_NUMBER.search(query)) and bool(_DIGIT.search(clause.text))),
         "who_asked_and_given": float(bool(_ASKS_WHO.search(query)) and bool(_WHO_LINE.search(clause.text))),
         "when_asked_and_given": float(bool(_ASKS_WHEN.search(query)) and bool(_DATE.search(clause.text))),
+        "focus_unmet": unmet(query, clause.text),
         "length": math.log1p(len(clause.text)),
         "is_preamble": float(bool(set(clause.labels) & _PREAMBLE) or clause.kind == "notice"),
         "is_table_row": float(clause.kind == "table_row"),
