@@ -110,6 +110,9 @@ class Composer:
         for item in chosen:
             sentences = self.best_sentences(query, item.clause)
             lines.append(f"根据《{item.document.title}》{_number(item.document)}{item.clause.section}：\n“{''.join(sentences).strip()}”")
+            reading = table_reading(item.clause)
+            if reading:
+                lines.append(f"（按表头对应：{reading}）")
         warning = _validity_warning(top.document, as_of)
         text = prefix + "\n".join(lines) + (f"\n{warning}" if warning else "")
         citations = tuple(_citation(item) for item in chosen)
@@ -165,6 +168,28 @@ class Composer:
         # A second sentence only when it is nearly as relevant and not a table fragment.
         keep = [ranked[0]] + [i for i in ranked[1:limit] if score(sentences[i]) >= 0.6 * best and len(sentences[i]) >= 12]
         return [sentences[i] for i in sorted(set(keep) | set(duty))]
+
+
+_NUMERIC_CELL = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def table_reading(clause: Clause, longest: int = 40) -> str:
+    """A table row read against its header ("2025年目标值：30万张"): each short cell after its
+    column name, numbers with the row's unit. Empty for anything but a table row."""
+    if clause.kind != "table_row" or "｜" not in clause.context:
+        return ""
+    pairs = []
+    unit = ""
+    for cell in clause.context.split("｜", 1)[1].split("；"):
+        name, sep, value = cell.partition("：")
+        if not sep or not value.strip() or len(value) > longest:
+            continue
+        value = value.strip()
+        if name.strip() == "单位":
+            unit = value
+            continue
+        pairs.append(f"{name.strip()}：{value}{unit if unit and _NUMERIC_CELL.match(value) else ''}")
+    return "；".join(pairs)
 
 
 def _validity_warning(document: Document, as_of: date) -> str:
