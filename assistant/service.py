@@ -20,7 +20,7 @@ from assistant.calculators.parameters import Reference
 from assistant.calculators.result import Calculation
 from assistant.derived import clause_deadline
 from assistant.parts import split_parts
-from assistant.references import Catalogue, DocumentReference, aliases_from, clauses_for
+from assistant.references import Catalogue, DocumentReference, aliases_from, clauses_for, pick_version
 from assistant.router import Routed, Router
 from assistant.retrieval import HybridSearcher
 from assistant.settings import Config
@@ -87,6 +87,10 @@ class Assistant:
             tokenizer, index.idf, min_confidence=self.judge.threshold, rewrite=self.thesaurus.rewrite, judge=self.judge
         )
         self.catalogue = Catalogue(index.documents.values(), aliases_from(index.clauses.values()))
+        by_title: dict[str, list] = {}
+        for document in index.documents.values():
+            by_title.setdefault(document.title, []).append(document)
+        self.versions = {title: docs for title, docs in by_title.items() if len(docs) > 1}
 
     @classmethod
     def from_config(cls, config: Config) -> Assistant:
@@ -159,6 +163,8 @@ class Assistant:
         scope = tuple(d.doc_id for d in reference.documents) if reference.by_number else ()
         hits = self.searcher.search(query, k=10, doc_ids=scope)
         evidence = [self._evidence(hit) for hit in hits]
+        evidence, version_note = self._in_force_version(evidence, text, as_of)
+        notes = notes + ((version_note,) if version_note else ())
         if routed is not None:
             return self._calculated(original, routed, evidence, notes, question_id)
         if reference.named:
@@ -224,6 +230,28 @@ class Assistant:
             id=question_id,
             notes=notes,
         )
+
+    def _in_force_version(self, evidence: list[Evidence], question: str, as_of: date) -> tuple[list[Evidence], str]:
+        """Where several dated versions of the top clause's regulation are indexed, answer from
+        the one the question means (the year it names, else the version in force on ``as_of``)
+        and say which; clauses of the other versions step back."""
+        if not evidence or evidence[0].document.title not in self.versions:
+            return evidence, ""
+        versions = self.versions[evidence[0].document.title]
+        chosen = pick_version(versions, question, as_of)
+        others = {d.doc_id for d in versions} - {chosen.doc_id}
+        kept = [e for e in evidence if e.document.doc_id not in others]
+        if not kept or kept[0].document.doc_id != chosen.doc_id:
+            # The chosen version's own clause with the same number as the best match.
+            labels = evidence[0].clause.labels
+            twin = next((c for c in self.index.clauses_of(chosen.doc_id) if c.labels == labels), None)
+            if twin is not None:
+                kept.insert(0, Evidence(twin, chosen, evidence[0].score, evidence[0].dense, evidence[0].lexical))
+        if not kept:
+            return evidence, ""
+        dates = "、".join(d.date.isoformat() for d in sorted(versions, key=lambda d: d.date or date.min) if d.date and d.doc_id != chosen.doc_id)
+        when = chosen.date.isoformat() if chosen.date else "未载明日期的"
+        return kept + [e for e in evidence if e.document.doc_id in others], f"按《{chosen.title}》{when}版本作答；已收录的其他版本：{dates}"
 
     def _overview(self, question: str, document, evidence: list[Evidence], notes) -> Answer:
         """A document named on its own: what it is, whether it is in force, what it contains."""
