@@ -23,6 +23,9 @@ _ASKS_WHO = re.compile(r"谁|哪个部门|哪些部门|哪个单位|哪些单位
 _DUTY_LINE = re.compile(r"^\s*[〔（(]?(牵头单位|责任单位)")
 _ASKS_NUMBER = re.compile(r"多少|几|比例|金额|多久|多长|期限|时限|哪天|什么时候|何时|日期|标准")
 _DIGIT = re.compile(r"\d")
+# A second clause is quoted when its re-ranker probability is at least this share of the
+# first's (chosen on the development set).
+RUNNER_UP_RATIO = 0.8
 # Questions after several things at once: "A和B分别…", "两个…都", "各是多少".
 _SEVERAL = re.compile(r"分别|各(是|为|要|有|需)|都(是|要|有)|两(个|者|项|类)|哪两|有什么不同|有何不同|区别")
 
@@ -55,12 +58,14 @@ class Composer:
         min_confidence: float = 0.35,
         rewrite: Callable[[str], str] = lambda text: text,
         judge: Callable[[str, list[Evidence]], float] | None = None,
+        rerank_scores: bool = False,
     ):
         self.tokenizer = tokenizer
         self.idf = idf
         self.min_confidence = min_confidence
         self.rewrite = rewrite
         self.judge = judge or self.confidence
+        self.rerank_scores = rerank_scores  # evidence scores are re-ranker probabilities
 
     def confidence(self, query: str, evidence: list[Evidence]) -> float:
         """How sure retrieval is that the corpus answers the question (0–1).
@@ -105,7 +110,12 @@ class Composer:
                 text += f"\n最接近的条款是（仅供参考，未必相关）：\n{nearest}"
             return Answer(question=question, kind="not_found", answer=prefix + text, retrieved=retrieved, notes=notes, confidence=confidence)
         top = evidence[0]
-        chosen = evidence[: min(exact, 3)] if exact else self.covering(query, evidence) if _SEVERAL.search(query) else [top]
+        if exact:
+            chosen = evidence[: min(exact, 3)]
+        elif _SEVERAL.search(query):
+            chosen = self.covering(query, evidence)
+        else:
+            chosen = [top] + self.runner_up(evidence)
         lines = []
         for item in chosen:
             sentences = self.best_sentences(query, item.clause)
@@ -117,6 +127,16 @@ class Composer:
         text = prefix + "\n".join(lines) + (f"\n{warning}" if warning else "")
         citations = tuple(_citation(item) for item in chosen)
         return Answer(question=question, kind="answer", answer=text, citations=citations, retrieved=retrieved, notes=notes, confidence=confidence)
+
+    def runner_up(self, evidence: list[Evidence], ratio: float = RUNNER_UP_RATIO) -> list[Evidence]:
+        """The second clause too, when ranking could hardly tell it from the first: same
+        document, a re-ranker probability within ``ratio`` of the best, and not a preamble."""
+        if len(evidence) < 2 or not self.rerank_scores:
+            return []
+        first, second = evidence[0], evidence[1]
+        if second.document.doc_id != first.document.doc_id or second.clause.kind == "notice":
+            return []
+        return [second] if first.score > 0 and second.score >= ratio * first.score else []
 
     def covering(self, query: str, evidence: list[Evidence], limit: int = 3, pool: int = 5, gain: float = 0.2) -> list[Evidence]:
         """For a question that asks after several things ("A和B分别…"), the few clauses that

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from assistant.abstention import ASKING_WORDS
@@ -118,4 +119,5 @@ class Reranker:
         pool = hits[:POOL]
         scored = [(self.model.probability(row), hit) for row, hit in zip(self.features(query, pool), pool)]
         scored.sort(key=lambda pair: (-pair[0], pair[1].clause_id))
-        return [hit for _, hit in scored] + hits[POOL:]
+        # The score becomes the model's probability that the clause holds the answer.
+        return [replace(hit, score=probability) for probability, hit in scored] + [replace(hit, score=0.0) for hit in hits[POOL:]]

@@ -77,14 +77,14 @@ class Assistant:
         self.tokenizer = tokenizer
         self.thesaurus = Thesaurus.load(config.thesaurus)
         tokens = lambda text: tokenizer.tokens(self.thesaurus.rewrite(text))  # noqa: E731
-        self.searcher = HybridSearcher(
-            index, embedder, tokenizer, fusion=config.fusion, thesaurus=self.thesaurus, reranker=Reranker.load(index, tokens)
-        )
+        reranker = Reranker.load(index, tokens)
+        self.searcher = HybridSearcher(index, embedder, tokenizer, fusion=config.fusion, thesaurus=self.thesaurus, reranker=reranker)
         self.router = Router()
         fallback = Composer(tokenizer, index.idf, rewrite=self.thesaurus.rewrite).confidence
         self.judge = Judge(index, tokens, fallback, config.min_confidence)
         self.composer = Composer(
-            tokenizer, index.idf, min_confidence=self.judge.threshold, rewrite=self.thesaurus.rewrite, judge=self.judge
+            tokenizer, index.idf, min_confidence=self.judge.threshold, rewrite=self.thesaurus.rewrite, judge=self.judge,
+            rerank_scores=reranker.model is not None,
         )
         self.catalogue = Catalogue(index.documents.values(), aliases_from(index.clauses.values()))
         by_title: dict[str, list] = {}
