@@ -19,6 +19,7 @@ from assistant.answering import _citation as _citation_of
 from assistant.calculators.parameters import Reference
 from assistant.calculators.result import Calculation
 from assistant.derived import clause_deadline
+from assistant.followups import rewrite
 from assistant.parts import split_parts
 from assistant.references import Catalogue, DocumentReference, aliases_from, clauses_for, pick_version
 from assistant.router import Routed, Router
@@ -33,8 +34,6 @@ from ingest.tokenizer import ChineseTokenizer
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Words that ask what a named document is, not something in it: "闽政〔2022〕24号是什么文件".
 _ABOUT_DOCUMENT = frozenset("文件 内容 主要 讲 说 讲的 规定 介绍 概括 一下 全文 这个 哪个".split())
-# Short questions that lean on the previous turn: "那第二阶段呢？", "还有呢", "如果是慢阻肺呢".
-_FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|还有|另外|这个|那个|它|其中)|呢[？?]?$")
 
 EXAMPLES: tuple[str, ...] = (
     "三明普惠医联保在统筹区内住院的起付标准是多少？",
@@ -159,6 +158,8 @@ class Assistant:
         """One question: a calculator, an exact lookup, or the best clause (or a plain refusal)."""
         routed = self.router.route(text, history, as_of)
         query = self.query_for(text, history)
+        if routed is None and query != text:
+            routed = self.router.route(query, [], as_of)  # "那要是参保率只到20%呢？" after a payout
         reference = self.catalogue.read(text, as_of)
         scope = tuple(d.doc_id for d in reference.documents) if reference.by_number else ()
         hits = self.searcher.search(query, k=10, doc_ids=scope)
@@ -291,9 +292,7 @@ class Assistant:
     def query_for(self, question: str, history: list[Turn]) -> str:
         """The retrieval query: a follow-up borrows the previous question's words."""
         previous = next((t.content for t in reversed(history) if t.role == "user" and t.content.strip()), None)
-        if previous and _FOLLOW_UP.search(question):
-            return f"{previous.strip()} {question}"
-        return question
+        return rewrite(question, previous)
 
     def _evidence(self, hit) -> Evidence:
         clause = self.index.clauses[hit.clause_id]

@@ -135,6 +135,7 @@ class Record:
     missing: list[str] = field(default_factory=list)  # expected values the answer lacks
     confidence: float | None = None
     gold_rank: int | None = None  # rank of the first retrieved text holding the gold evidence
+    follow_up: bool = False  # the item carries a conversation history
 
 
 def score(item: Item, prediction: Prediction, pipeline: str, verbatim: Callable[[str, str], bool]) -> Record:
@@ -177,6 +178,7 @@ def score(item: Item, prediction: Prediction, pipeline: str, verbatim: Callable[
         missing=[str(v) for v in item.expect if not metrics.value_present(str(v), text)] if answerable else [],
         confidence=None if prediction.confidence is None else round(prediction.confidence, 4),
         gold_rank=_gold_rank(item, prediction) if answerable and item.evidence else None,
+        follow_up=bool(item.history),
     )
 
 
@@ -285,6 +287,7 @@ def write_outputs(records: list[Record], out: Path, run_info: dict | None = None
             for p in _pipelines(records)
         },
         "by_dataset": summarise(records, key=lambda r: f"{r.pipeline} · {r.dataset}"),
+        "follow_ups": summarise([r for r in records if r.follow_up]),
     }
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     write_report(records, summary, out)

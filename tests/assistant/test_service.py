@@ -53,11 +53,17 @@ def test_expired_document_is_flagged_on_the_as_of_date(assistant):
     assert "有效期至 2024-12-31" in answer.answer and "已经失效" in answer.answer
 
 
-def test_follow_up_borrows_the_previous_question():
+def test_follow_up_is_rewritten_against_the_previous_question():
     history = [Turn("user", "一窗通办第一阶段多少人？"), Turn("assistant", "……")]
-    query = Assistant.query_for(None, "那第二阶段呢？", history)
-    assert query == "一窗通办第一阶段多少人？ 那第二阶段呢？"
+    assert Assistant.query_for(None, "那第二阶段呢？", history) == "一窗通办第二阶段多少人？"
+    assert Assistant.query_for(None, "还有呢？", history) == "一窗通办第一阶段多少人？ 还有呢？"
     assert Assistant.query_for(None, "火星移民补贴怎么申请？", history) == "火星移民补贴怎么申请？"
+
+
+def test_a_calculator_follow_up_swaps_its_slot(assistant):
+    history = [Turn("user", "全市参保率达到30%时，普惠医联保在统筹区内看病自付封顶多少？"), Turn("assistant", "10万元")]
+    reply = assistant.ask("那要是参保率只到20%呢？", history=history)
+    assert "12万元" in reply.answer
 
 
 def test_contract_fields(assistant):

@@ -1,0 +1,55 @@
+"""Follow-up questions rewritten against the question before them.
+
+"一窗通办第一阶段多少人" then "那第二阶段呢？" asks the same thing of another phase: the
+follow-up's slot replaces the same kind of slot in the previous question ("一窗通办第二阶段
+多少人"). Without a slot to swap, a short or elliptical follow-up borrows the previous
+question's words.
+
+>>> rewrite("那第二阶段呢？", "一窗通办第一阶段多少人")
+'一窗通办第二阶段多少人'
+>>> rewrite("城外的呢？", "统筹区内住院起付线是多少")
+'统筹区外住院起付线是多少'
+>>> rewrite("差评多久内要整改？", "一窗通办第一阶段多少人")
+'差评多久内要整改？'
+"""
+
+from __future__ import annotations
+
+import re
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_ELLIPTICAL = re.compile(r"^(那|那么|那如果|如果是|要是|还有|另外|这个|那个|它|其中|换成|改成)|呢[？?]?$")
+_SHORT = 8  # a question with fewer Chinese characters than this leans on the one before
+
+# Slots of one kind: the follow-up's value replaces the previous question's value.
+_SLOTS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"第[一二三四五六七八九十\d]+(?:阶段|批次|批)"),
+    re.compile(r"第[一二三四五六七八九十百零\d]+条"),
+    re.compile(r"(?:19|20)\d{2}年"),
+    re.compile(r"[ABC]类"),
+    re.compile(r"\d+(?:\.\d+)?\s*[%％]"),
+    re.compile(r"统筹区[内外]|[市省]内|[市省]外|城[内外]|本地|外地|异地"),
+    re.compile(r"市本级|市级|三元区|区级|县级|省级"),
+    re.compile(r"(?:门诊|住院)"),
+    re.compile(r"提名奖|质量奖"),
+)
+_OUTSIDE = {"城外": "统筹区外", "城内": "统筹区内", "市外": "统筹区外", "市内": "统筹区内", "外地": "统筹区外", "异地": "统筹区外", "本地": "统筹区内"}
+
+
+def is_follow_up(question: str) -> bool:
+    """Does the question lean on the one before (elliptical, or too short to stand alone)?"""
+    return bool(_ELLIPTICAL.search(question.strip())) or len(_HAN.findall(question)) < _SHORT
+
+
+def rewrite(question: str, previous: str | None) -> str:
+    """The question as it would stand alone, given the previous one."""
+    if not previous or not is_follow_up(question):
+        return question
+    for slot in _SLOTS:
+        new, old = slot.search(question), slot.search(previous)
+        if new and old and new.group(0) != old.group(0):
+            value = new.group(0)
+            if old.group(0).startswith("统筹区"):
+                value = _OUTSIDE.get(value, value)
+            return previous[: old.start()] + value + previous[old.end() :]
+    return f"{previous.strip()} {question}"
