@@ -18,7 +18,7 @@ from assistant.answering import Composer, Evidence, to_retrieved
 from assistant.answering import _citation as _citation_of
 from assistant.calculators.parameters import Reference
 from assistant.calculators.result import Calculation
-from assistant.derived import clause_deadline
+from assistant.derived import clause_deadline, quoted_arithmetic
 from assistant.followups import rewrite
 from assistant.parts import split_parts
 from assistant.references import Catalogue, DocumentReference, aliases_from, clauses_for, pick_version
@@ -177,7 +177,9 @@ class Assistant:
         answer = self.composer.compose(original, about, evidence, as_of, notes)
         if answer.kind == "answer" and answer.citations:
             cited = answer.citations[0]
-            derived = clause_deadline(text, cited.quote, cited.doc_number or "", cited.section, as_of)
+            derived = clause_deadline(text, cited.quote, cited.doc_number or "", cited.section, as_of) or quoted_arithmetic(
+                text, [(c.doc_number or "", c.section, c.quote) for c in answer.citations]
+            )
             if derived is not None:
                 return Answer(
                     **{**answer.__dict__, "id": question_id, "kind": "calculation", "calculation": derived,
