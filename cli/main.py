@@ -124,12 +124,13 @@ def _parser() -> argparse.ArgumentParser:
     abstain = commands.add_parser("train-abstention", help="train the answer/abstain model on development questions (cross-validated)")
     abstain.add_argument("--dataset", nargs="+", required=True, type=Path, metavar="FILE", help="development JSONL file(s); held-out sets are refused")
     abstain.add_argument("--out", type=Path, default=Path("eval/reports/abstention"), metavar="DIR", help="where the report and calibration plot go")
+    abstain.add_argument("--index", action="append", type=Path, metavar="DIR", help="index folder(s) to ask every question against (repeatable, e.g. the gazettes alone and gazettes + regulations); default: the index_dir setting")
     abstain.set_defaults(handler=_train_abstention)
 
     ranker = commands.add_parser("train-ranker", help="train the clause re-ranker on development questions (cross-validated)")
     ranker.add_argument("--dataset", nargs="+", required=True, type=Path, metavar="FILE", help="development JSONL file(s); held-out sets are refused")
     ranker.add_argument("--out", type=Path, default=Path("eval/reports/ranking"), metavar="DIR", help="where the report goes")
-    ranker.add_argument("--index", type=Path, metavar="DIR", help="index folder; default: the index_dir setting")
+    ranker.add_argument("--index", action="append", type=Path, metavar="DIR", help="index folder(s), repeatable; default: the index_dir setting")
     ranker.set_defaults(handler=_train_ranker)
 
     evaluate = commands.add_parser("eval", help="run the Q&A benchmark: pipelines side by side, report and plots")
@@ -472,40 +473,47 @@ def _run_info(args, config, assistant) -> dict:
 
 def _train_abstention(args) -> int:
     from assistant.progress import TqdmProgress
-    from assistant.service import Assistant
     from eval.abstention import examples, refuse_heldout, train, write
     from eval.runner import load_dataset
 
     refuse_heldout(args.dataset)
     items = [item for path in args.dataset for item in load_dataset(path)]
-    config = settings.load()
-    assistant = Assistant.from_config(config)
-    with TqdmProgress() as progress:
-        rows = examples(assistant, items, progress=progress)
-    model, report = train(rows, embedder=assistant.index.embedder_fingerprint)
+    rows, embedder = [], ""
+    for assistant in _assistants(args.index):
+        with TqdmProgress() as progress:
+            rows += examples(assistant, items, progress=progress)
+        embedder = assistant.index.embedder_fingerprint
+    model, report = train(rows, embedder=embedder)
     write(model, report, args.out)
     print(json.dumps({k: v for k, v in report.items() if k != "calibration"}, ensure_ascii=False, indent=2))
     return 0
 
 
-def _train_ranker(args) -> int:
+def _assistants(index_dirs):
+    """An assistant over each index folder given (default: the configured one), one at a time."""
     from dataclasses import replace
 
-    from assistant.progress import TqdmProgress
     from assistant.service import Assistant
+
+    config = settings.load()
+    for index_dir in index_dirs or [config.index_dir]:
+        yield Assistant.from_config(replace(config, index_dir=index_dir))
+
+
+def _train_ranker(args) -> int:
+    from assistant.progress import TqdmProgress
     from eval.abstention import refuse_heldout
     from eval.ranking import groups, train, write
     from eval.runner import load_dataset
 
     refuse_heldout(args.dataset)
     items = [item for path in args.dataset for item in load_dataset(path)]
-    config = settings.load()
-    if args.index:
-        config = replace(config, index_dir=args.index)
-    assistant = Assistant.from_config(config)
-    with TqdmProgress() as progress:
-        found = groups(assistant, items, progress=progress)
-    model, report = train(found, embedder=assistant.index.embedder_fingerprint)
+    found, embedder = [], ""
+    for assistant in _assistants(args.index):
+        with TqdmProgress() as progress:
+            found += groups(assistant, items, progress=progress)
+        embedder = assistant.index.embedder_fingerprint
+    model, report = train(found, embedder=embedder)
     write(model, report, args.out)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0

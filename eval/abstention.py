@@ -75,14 +75,16 @@ def train(
     at or under ``max_false_refusal`` while refusing as many uncovered questions as it can."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import StratifiedGroupKFold
 
     x = np.array([[row.signals[name] for name in FEATURES] for row in rows], dtype=float)
     y = np.array([row.label for row in rows])
     if len(set(y)) < 2:
         raise TrainingError("训练数据只有一类（全部可回答或全部不可回答），无法训练。")
     oof = np.zeros(len(rows))
-    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y):
+    # Folds by question: a question asked of two indexes never sits on both sides.
+    groups = [row.item for row in rows]
+    for train_idx, test_idx in StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(x, y, groups):
         mean, scale = x[train_idx].mean(0), x[train_idx].std(0) + 1e-9
         model = LogisticRegression(C=1.0, max_iter=1000).fit((x[train_idx] - mean) / scale, y[train_idx])
         oof[test_idx] = model.predict_proba((x[test_idx] - mean) / scale)[:, 1]

@@ -67,9 +67,11 @@ def train(found: list[Group], embedder: str = "", folds: int = 5, seed: int = 0)
     x = np.array([[row[name] for name in FEATURES] for g in trainable for row in g.rows], dtype=float)
     y = np.array([label for g in trainable for label in g.labels])
     group_ids = np.array([i for i, g in enumerate(trainable) for _ in g.rows])
+    # Folds by question, so a question asked of two indexes never sits on both sides.
+    ids = sorted({g.item for g in trainable})
     rng = np.random.default_rng(seed)
-    shuffled = rng.permutation(len(trainable))
-    fold_of = {int(g): int(i % folds) for i, g in enumerate(shuffled)}
+    fold_by_item = {ids[int(j)]: i % folds for i, j in enumerate(rng.permutation(len(ids)))}
+    fold_of = {i: fold_by_item[g.item] for i, g in enumerate(trainable)}
     reranked_top = np.zeros(len(trainable), dtype=bool)
     for k in range(folds):
         test = np.array([fold_of[int(g)] == k for g in group_ids])
