@@ -96,3 +96,8 @@ def test_ask_json_and_batch_with_history(real_config, tmp_path):
     assert answers["p1"]["citations"][0]["clause_id"].startswith("明政办规〔2023〕4号/三/（三）/第一阶段#")
     assert answers["p2"]["citations"][0]["clause_id"].startswith("明政办规〔2023〕4号/三/（三）/第二阶段#")
     assert answers["p3"]["kind"] == "not_found"
+
+
+def test_training_on_a_heldout_set_is_refused(capsys):
+    code = main(["train-abstention", "--dataset", str(ROOT / "eval" / "datasets" / "heldout" / "gazettes.jsonl")])
+    assert code == 2 and "保留测试集" in capsys.readouterr().err
