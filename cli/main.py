@@ -472,8 +472,21 @@ def _run_info(args, config, assistant) -> dict:
 
 
 def _train_abstention(args) -> int:
+    from eval import abstention
+
+    return _train(args, abstention.examples, abstention.train, abstention.write, hide=("calibration",))
+
+
+def _train_ranker(args) -> int:
+    from eval import ranking
+
+    return _train(args, ranking.groups, ranking.train, ranking.write)
+
+
+def _train(args, collect, fit, write, hide: tuple[str, ...] = ()) -> int:
+    """Collect training rows from the development sets over each index, fit, write, print."""
     from assistant.progress import TqdmProgress
-    from eval.abstention import examples, refuse_heldout, train, write
+    from eval.abstention import refuse_heldout
     from eval.runner import load_dataset
 
     refuse_heldout(args.dataset)
@@ -481,11 +494,11 @@ def _train_abstention(args) -> int:
     rows, embedder = [], ""
     for assistant in _assistants(args.index):
         with TqdmProgress() as progress:
-            rows += examples(assistant, items, progress=progress)
+            rows += collect(assistant, items, progress=progress)
         embedder = assistant.index.embedder_fingerprint
-    model, report = train(rows, embedder=embedder)
+    model, report = fit(rows, embedder=embedder)
     write(model, report, args.out)
-    print(json.dumps({k: v for k, v in report.items() if k != "calibration"}, ensure_ascii=False, indent=2))
+    print(json.dumps({k: v for k, v in report.items() if k not in hide}, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -498,25 +511,6 @@ def _assistants(index_dirs):
     config = settings.load()
     for index_dir in index_dirs or [config.index_dir]:
         yield Assistant.from_config(replace(config, index_dir=index_dir))
-
-
-def _train_ranker(args) -> int:
-    from assistant.progress import TqdmProgress
-    from eval.abstention import refuse_heldout
-    from eval.ranking import groups, train, write
-    from eval.runner import load_dataset
-
-    refuse_heldout(args.dataset)
-    items = [item for path in args.dataset for item in load_dataset(path)]
-    found, embedder = [], ""
-    for assistant in _assistants(args.index):
-        with TqdmProgress() as progress:
-            found += groups(assistant, items, progress=progress)
-        embedder = assistant.index.embedder_fingerprint
-    model, report = train(found, embedder=embedder)
-    write(model, report, args.out)
-    print(json.dumps(report, ensure_ascii=False, indent=2))
-    return 0
 
 
 def _bench(args) -> int:

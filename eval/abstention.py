@@ -17,9 +17,7 @@ the cross-validated figures and a calibration curve.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +28,8 @@ from assistant.errors import AssistantError
 from assistant.service import Assistant
 from eval.metrics import canonical_doc
 from eval.runner import Item
+from eval.training import fit_logistic, predict, stamp
+from eval.training import write as save
 
 HELDOUT = Path(__file__).resolve().parent / "datasets" / "heldout"
 
@@ -73,7 +73,6 @@ def train(
 ) -> tuple[LogisticModel, dict]:
     """Cross-validated logistic regression; the threshold keeps out-of-fold false refusals
     at or under ``max_false_refusal`` while refusing as many uncovered questions as it can."""
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -85,21 +84,15 @@ def train(
     # Folds by question: a question asked of two indexes never sits on both sides.
     groups = [row.item for row in rows]
     for train_idx, test_idx in StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(x, y, groups):
-        mean, scale = x[train_idx].mean(0), x[train_idx].std(0) + 1e-9
-        model = LogisticRegression(C=1.0, max_iter=1000).fit((x[train_idx] - mean) / scale, y[train_idx])
-        oof[test_idx] = model.predict_proba((x[test_idx] - mean) / scale)[:, 1]
+        _, estimator = fit_logistic(x[train_idx], y[train_idx], FEATURES)
+        oof[test_idx] = predict(estimator, x[train_idx], x[test_idx])
     threshold = _threshold(oof, y, max_false_refusal)
-    mean, scale = x.mean(0), x.std(0) + 1e-9
-    final = LogisticRegression(C=1.0, max_iter=1000).fit((x - mean) / scale, y)
-    fitted = LogisticModel(
-        features=FEATURES,
-        mean=tuple(float(v) for v in mean),
-        scale=tuple(float(v) for v in scale),
-        weights=tuple(float(v) for v in final.coef_[0]),
-        bias=float(final.intercept_[0]),
+    fitted, _ = fit_logistic(x, y, FEATURES)
+    fitted = replace(
+        fitted,
         threshold=float(threshold),
         embedder=embedder,
-        trained_on=f"{len(rows)} questions ({int(y.sum())} covered, {int((1 - y).sum())} not), {date.today().isoformat()}",
+        trained_on=stamp(f"{len(rows)} questions ({int(y.sum())} covered, {int((1 - y).sum())} not)"),
     )
     covered, uncovered = oof[y == 1], oof[y == 0]
     report = {
@@ -137,9 +130,6 @@ def _calibration(probability: np.ndarray, label: np.ndarray, bins: int = 10) -> 
 
 def write(model: LogisticModel, report: dict, out: Path, model_file: Path = MODEL_FILE) -> None:
     """The model next to the code that reads it; the report and calibration plot under ``out``."""
-    model.save(model_file)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "abstention.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     lines = [
         "# Answer/abstain model: cross-validated figures",
         "",
@@ -151,9 +141,7 @@ def write(model: LogisticModel, report: dict, out: Path, model_file: Path = MODE
         "| --- | --- | --- | --- |",
     ]
     lines += [f"| {row['bin']} | {row['n']} | {row['predicted']} | {row['observed']} |" for row in report["calibration"]]
-    lines += ["", "| feature | weight (standardised) |", "| --- | --- |"]
-    lines += [f"| {name} | {weight} |" for name, weight in report["weights"].items()]
-    (out / "abstention.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    save(model, report, out, model_file, "abstention", lines)
     _plot(report, out / "abstention_calibration.png")
 
 

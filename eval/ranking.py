@@ -13,9 +13,7 @@ of the re-ranked order on the held-out folds. Held-out sets are refused as input
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +23,8 @@ from assistant.ranking import FEATURES, MODEL_FILE, POOL
 from assistant.service import Assistant
 from eval.metrics import fold
 from eval.runner import Item
+from eval.training import fit_logistic, predict, stamp
+from eval.training import write as save
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,6 @@ def groups(assistant: Assistant, items: list[Item], progress=None) -> list[Group
 
 def train(found: list[Group], embedder: str = "", folds: int = 5, seed: int = 0) -> tuple[LogisticModel, dict]:
     """Pointwise logistic regression; evidence@1 of fused vs re-ranked order out of fold."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
-
     trainable = [g for g in found if any(g.labels)]
     x = np.array([[row[name] for name in FEATURES] for g in trainable for row in g.rows], dtype=float)
     y = np.array([label for g in trainable for label in g.labels])
@@ -75,25 +72,15 @@ def train(found: list[Group], embedder: str = "", folds: int = 5, seed: int = 0)
     reranked_top = np.zeros(len(trainable), dtype=bool)
     for k in range(folds):
         test = np.array([fold_of[int(g)] == k for g in group_ids])
-        mean, scale = x[~test].mean(0), x[~test].std(0) + 1e-9
-        model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit((x[~test] - mean) / scale, y[~test])
-        probability = model.predict_proba((x[test] - mean) / scale)[:, 1]
+        _, estimator = fit_logistic(x[~test], y[~test], FEATURES, class_weight="balanced")
+        probability = predict(estimator, x[~test], x[test])
         for g in set(group_ids[test].tolist()):
             mine = group_ids[test] == g
             best = int(np.argmax(probability[mine]))
             reranked_top[g] = bool(y[test][mine][best])
     fused_top = np.array([bool(g.labels[0]) for g in trainable])
-    mean, scale = x.mean(0), x.std(0) + 1e-9
-    final = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit((x - mean) / scale, y)
-    fitted = LogisticModel(
-        features=FEATURES,
-        mean=tuple(float(v) for v in mean),
-        scale=tuple(float(v) for v in scale),
-        weights=tuple(float(v) for v in final.coef_[0]),
-        bias=float(final.intercept_[0]),
-        trained_on=f"{len(trainable)} questions, {len(y)} candidates, {date.today().isoformat()}",
-        embedder=embedder,
-    )
+    fitted, _ = fit_logistic(x, y, FEATURES, class_weight="balanced")
+    fitted = replace(fitted, embedder=embedder, trained_on=stamp(f"{len(trainable)} questions, {len(y)} candidates"))
     answerable = len(found)
     report = {
         "questions": answerable,
@@ -107,18 +94,12 @@ def train(found: list[Group], embedder: str = "", folds: int = 5, seed: int = 0)
 
 
 def write(model: LogisticModel, report: dict, out: Path, model_file: Path = MODEL_FILE) -> None:
-    model.save(model_file)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "ranking.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    """The model next to the code that reads it; the report under ``out``."""
     lines = [
         "# Clause re-ranker: cross-validated figures",
         "",
         f"{report['questions']} answerable development questions; {report['with_evidence_in_pool']} have the gold evidence "
         f"among the top {report['pool']} fused candidates.",
         f"evidence@1 out of fold: fused order {report['cv_evidence@1_fused']}, re-ranked {report['cv_evidence@1_reranked']}.",
-        "",
-        "| feature | weight (standardised) |",
-        "| --- | --- |",
     ]
-    lines += [f"| {name} | {weight} |" for name, weight in report["weights"].items()]
-    (out / "ranking.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    save(model, report, out, model_file, "ranking", lines)
