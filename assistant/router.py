@@ -26,6 +26,7 @@ _PAYOUT_ASK = re.compile(r"赔|报销|报多少|能报|理赔|给付|能拿回|�
 _OUT_OF_AREA = re.compile(r"统筹区外|外地|省外|市外|异地|外省|外市|转诊|转院到外")
 _IN_AREA = re.compile(r"统筹区内|本地|本市|市内|当地")
 _HOME_CITY = "三明市"  # the 统筹区 of 三明普惠医联保
+_HOW_MUCH = re.compile(r"多少|几成|几万|几千|怎么算|算一下|计算|能拿回|能拿多少")
 _MEDICAL = re.compile(r"看病|住院|医药费|医疗费|药费|门诊|手术|开刀|治病|就医")
 _AMOUNT_QUESTION = "请问医保（含大病保险）报销后，您自己负担的合理医疗费用是多少元？例如：自付3.86万元。"
 _AMOUNT_AMBIGUOUS = "您提到了几笔金额，我不确定哪一笔是医保报销后自己负担的部分。请告诉我报销后自付的金额，例如：自付2万元。"
@@ -171,8 +172,8 @@ class Router:
         amounts = slots.money(text)  # replies to our questions are already part of the text
         eligible, step = _eligible_amount(amounts)
         if eligible is None:
-            if not named and not medical:
-                return None
+            if not amounts and not _HOW_MUCH.search(text):
+                return None  # "普通门诊能报销吗" asks whether, not how much: the clauses answer it
             raise payout.NeedsInput("amount", _AMOUNT_QUESTION if not amounts else _AMOUNT_AMBIGUOUS)
         liability = _liability(text)
         history_text = _DRUG_WORDS.sub("", text + " " + answers.get("preexisting", ""))

@@ -128,3 +128,8 @@ def test_negation_is_scoped_to_its_clause():
     text = "我没有冠心病，有慢阻肺"
     assert negated(text, text.index("冠心病"))
     assert not negated(text, text.index("慢阻肺"))
+
+
+def test_whether_a_cost_is_covered_is_a_lookup_not_a_calculation():
+    assert route("我感冒去社区医院看普通门诊，普惠医联保能报销吗？") is None
+    assert route("基本医保欠费断了，普惠医联保还能赔吗？") is None
