@@ -125,7 +125,7 @@ class Composer:
                 lines.append(f"（按表头对应：{reading}）")
         warning = _validity_warning(top.document, as_of)
         text = prefix + "\n".join(lines) + (f"\n{warning}" if warning else "")
-        citations = tuple(_citation(item) for item in chosen)
+        citations = tuple(citation_of(item) for item in chosen)
         return Answer(question=question, kind="answer", answer=text, citations=citations, retrieved=retrieved, notes=notes, confidence=confidence)
 
     def runner_up(self, evidence: list[Evidence], ratio: float = RUNNER_UP_RATIO) -> list[Evidence]:
@@ -224,7 +224,8 @@ def _number(document: Document) -> str:
     return f"（{document.doc_number}）" if document.doc_number else ""
 
 
-def _citation(evidence: Evidence) -> Citation:
+def citation_of(evidence: Evidence) -> Citation:
+    """The citation of a clause: its ids, title, section and full text as the quote."""
     return Citation(
         clause_id=evidence.clause.clause_id,
         doc_id=evidence.document.doc_id,

@@ -13,14 +13,13 @@ import re
 from datetime import date
 
 from assistant.abstention import ASKING_WORDS, Judge
-from assistant.ranking import Reranker
-from assistant.answering import Composer, Evidence, to_retrieved
-from assistant.answering import _citation as _citation_of
+from assistant.answering import Composer, Evidence, citation_of, to_retrieved
 from assistant.calculators.parameters import Reference
 from assistant.calculators.result import Calculation
 from assistant.derived import clause_deadline, quoted_arithmetic
 from assistant.followups import rewrite
 from assistant.parts import split_parts
+from assistant.ranking import Reranker
 from assistant.references import Catalogue, DocumentReference, aliases_from, clauses_for, pick_version
 from assistant.router import Routed, Router
 from assistant.retrieval import HybridSearcher
@@ -267,7 +266,7 @@ class Assistant:
             lines.append(f"施行期间：{span}")
         lines.append("主要内容：" + "；".join(heads[:12]) + ("……" if len(heads) > 12 else ""))
         first = next((e for e in evidence if e.document.doc_id == document.doc_id), None)
-        citations = (_citation_of(first),) if first else ()
+        citations = (citation_of(first),) if first else ()
         return Answer(
             question=question, kind="answer", answer="\n".join(lines), citations=citations,
             retrieved=tuple(to_retrieved(e) for e in evidence), notes=notes, confidence=1.0,
