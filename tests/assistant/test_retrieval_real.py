@@ -63,6 +63,7 @@ def test_follow_up_uses_the_previous_question(real_assistant):
 
     history = [Turn("user", "一窗通办第一阶段要外包多少个工作人员？"), Turn("assistant", "56 名")]
     answer = real_assistant.ask("那第二阶段呢？", history=history)
-    assert answer.kind == "answer"
-    assert _prefix(answer.citations[0].clause_id) == "明政办规〔2023〕4号/三/（三）/第二阶段"
-    assert "19 名工作人员" in answer.answer
+    # Rewritten as "一窗通办第二阶段要外包多少个工作人员？", it reaches the staffing calculator.
+    assert answer.kind == "calculation" and answer.calculation.value == 19
+    assert any(c.section.endswith("第二阶段") for c in answer.citations)
+    assert answer.retrieved[0].clause_id.startswith("明政办规〔2023〕4号/三/（三）/第二阶段")
