@@ -35,7 +35,7 @@ _DOC_NUMBER = re.compile(
 )
 _ORDER = re.compile(rf"令\s*第\s*(?P<n>\d{{1,4}}|[{_CN}]+)\s*号|第\s*(?P<m>\d{{1,4}}|[{_CN}]+)\s*号\s*令")
 _QUOTED_TITLE = re.compile(r"《([^》]{2,80})》")
-_SUFFIXES = ("实施细则", "实施办法", "实施条例", "办法", "条例", "规定", "方案", "意见", "通知", "细则", "规则", "决定", "批复", "规划", "措施", "计划", "方案")
+_SUFFIXES = ("实施细则", "实施办法", "实施条例", "办法", "条例", "规定", "方案", "意见", "通知", "细则", "规则", "决定", "批复", "规划", "措施", "计划")
 # Characters that say nothing about which document is meant.
 _GENERIC = set("的关于印发省市县区人民政府办公厅国务院中华人民共和国国家管理暂行实施若干有关工作进一步加强全面推进")
 
@@ -194,20 +194,19 @@ class Catalogue:
 
     def _by_title(self, question: str) -> tuple[list[Document], tuple[int, int]] | None:
         """Documents named by title: 《…》, the title itself, or a short name ending in its kind."""
-        squashed = question
-        for match in _QUOTED_TITLE.finditer(squashed):
+        for match in _QUOTED_TITLE.finditer(question):
             inner = match.group(1)
             exact = [d for core, d in self._titles if inner in (core, d.title) or _core_title(inner) == core]
             if exact:
                 return exact, match.span()
-        whole = [(len(core), core, d) for core, d in self._titles if len(core) >= 4 and core in squashed]
+        whole = [(len(core), core, d) for core, d in self._titles if len(core) >= 4 and core in question]
         if whole:
             longest = max(length for length, _, _ in whole)
             best = [d for length, _, d in whole if length == longest]
             core = next(c for length, c, _ in whole if length == longest)
-            start = squashed.find(core)
+            start = question.find(core)
             return best, (start, start + len(core))
-        return self._by_short_name(squashed) or self._by_alias(squashed)
+        return self._by_short_name(question) or self._by_alias(question)
 
     def _by_alias(self, question: str) -> tuple[list[Document], tuple[int, int]] | None:
         """A name the document gives itself ("以下简称“三明普惠医联保”"), or its last four or
