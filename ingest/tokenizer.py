@@ -32,8 +32,10 @@ def normalise(text: str) -> str:
 class ChineseTokenizer:
     """Tokenise Chinese policy text for lexical search.
 
-    >>> ChineseTokenizer().tokens("普惠医联保的起付标准")[:3]
-    ['普惠', '医联保', '普惠医联保']
+    Search mode keeps a long word and its parts; punctuation and stop words go:
+
+    >>> ChineseTokenizer().tokens("中华人民共和国的起付标准是多少？")
+    ['中华', '华人', '人民', '共和', '共和国', '中华人民共和国', '起付', '标准']
     """
 
     def __init__(self, user_dict: Path | None = None, cache_dir: Path | None = None):
