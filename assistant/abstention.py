@@ -1,7 +1,7 @@
 """Answer or abstain: a calibrated probability that the corpus answers the question.
 
 One threshold on one score did not hold across corpora (it refused a third of the
-answerable regulation questions). Instead a logistic model reads several signals of
+answerable regulation questions). Instead boosted decision trees read several signals of
 the ranked evidence — how much of the question the best clauses cover (words and
 character pairs, over the clause, its headings and its whole document), how similar
 the vectors are and by what margin, whether the two retrievers agree, and things the
@@ -12,7 +12,7 @@ cross-validation (``eval/abstention.py``) and stored as plain numbers in
 
 Usage::
 
-    model = LogisticModel.load(MODEL_FILE, FEATURES)
+    model = load_model(MODEL_FILE, FEATURES)
     p = model.probability(signals(query, evidence, reader))
 """
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.focus import unmet
-from assistant.learned import LogisticModel
+from assistant.learned import Model, load_model
 from ingest.tokenizer import normalise
 
 MODEL_FILE = Path(__file__).with_name("abstention.json")
@@ -46,6 +46,10 @@ FEATURES: tuple[str, ...] = (
     "content_words",
     "focus_unmet_top1",
     "focus_unmet_top3",
+    "missing_peak_top1",
+    "missing_peak_top3",
+    "focus_unmet_sentence",
+    "asks_actual_state",
 )
 
 # Words of the asking, not of the thing asked about: they never appear in clauses.
@@ -61,6 +65,10 @@ CLOCK_QUESTION = re.compile(r"几点")
 CLOCK = re.compile(r"\d{1,2}\s*[:：点时]")
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})\s*年?")
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+# Asking how things stand in the world (this year, who won, what was reached), which a
+# rule written beforehand cannot say.
+ACTUAL_STATE = re.compile(r"今年|现在|目前|当前|最新|本届|这一届|这次|实际|已经|达到了|哪家(公司|企业|医院|银行)|中标|获奖名单|谁拿|拿了")
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,16 @@ def signals(query: str, evidence: list[EvidenceView], reader: SignalReader) -> d
     def coverage(text: str) -> float:
         return sum(reader.idf(w) for w in words if w in text) / total if words else 0.0
 
+    peak = max((reader.idf(w) for w in words), default=0.0) or 1.0
+
+    def missing_peak(text: str) -> float:
+        """How rare the rarest question word the text lacks is (1: the question's rarest word is missing)."""
+        return max((reader.idf(w) for w in words if w not in text), default=0.0) / peak
+
+    def best_sentence(text: str) -> str:
+        """The sentence of the text that covers the most of the question."""
+        return max(_SENTENCE.findall(text) or [text], key=coverage)
+
     top = evidence[:3]
     pairs = {query[i : i + 2] for i in range(len(query) - 1)}
     pairs = {p for p in pairs if _HAN_PAIR.fullmatch(p) and not any(w in p for w in ("什么", "多少", "怎么", "哪些", "可以", "是否"))}
@@ -120,6 +138,10 @@ def signals(query: str, evidence: list[EvidenceView], reader: SignalReader) -> d
         "content_words": math.log1p(len(words)),
         "focus_unmet_top1": unmet(query, top[0].text) if top else 1.0,
         "focus_unmet_top3": min((unmet(query, e.text) for e in top), default=1.0),
+        "missing_peak_top1": missing_peak(top[0].text) if top else 1.0,
+        "missing_peak_top3": min((missing_peak(e.text) for e in top), default=1.0),
+        "focus_unmet_sentence": unmet(query, best_sentence(top[0].text)) if top else 1.0,
+        "asks_actual_state": float(bool(ACTUAL_STATE.search(query))),
     }
 
 
@@ -142,9 +164,9 @@ class Judge:
     the configured minimum are used.
     """
 
-    def __init__(self, index, tokens: Callable[[str], list[str]], fallback, fallback_threshold: float, model: LogisticModel | None = None):
+    def __init__(self, index, tokens: Callable[[str], list[str]], fallback, fallback_threshold: float, model: Model | None = None):
         self.index = index
-        model = model if model is not None else LogisticModel.load(MODEL_FILE, FEATURES)
+        model = model if model is not None else load_model(MODEL_FILE, FEATURES)
         if model is not None and not model.applies_to(index.embedder_fingerprint):
             model = None
         self.model = model

@@ -50,6 +50,10 @@ FEATURES: tuple[str, ...] = (
     "length",
     "is_preamble",
     "is_table_row",
+    "coverage_sentence",
+    "coverage_vs_best",
+    "bigram_heading",
+    "coverage_title",
 )
 
 _ASKS_NUMBER = re.compile(r"多少|几|比例|金额|多久|多长|期限|时限|标准|上限|下限|最高|最低|面积|人数|费用")
@@ -60,10 +64,14 @@ _WHO_LINE = re.compile(r"牵头单位|责任单位|负责|主管部门|由[\u4e0
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年底|年内|日前|日起")
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 _PREAMBLE = {"印发通知", "前言", "结语", "notice"}
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 
 
-def pair_features(query: str, words: list[str], idf: Callable[[str], float], clause, document, hit, pool: list) -> dict[str, float]:
-    """Features of one (question, candidate clause) pair; ``pool`` is the fused list it sits in."""
+def pair_features(
+    query: str, words: list[str], idf: Callable[[str], float], clause, document, hit, pool: list, best_coverage: float | None = None
+) -> dict[str, float]:
+    """Features of one (question, candidate clause) pair; ``pool`` is the fused list it sits in
+    and ``best_coverage`` the highest word coverage of any clause in it."""
     text = normalise(clause.text)
     heading = normalise(document.title + clause.section + clause.context)
     total = sum(idf(w) for w in words) or 1.0
@@ -72,6 +80,12 @@ def pair_features(query: str, words: list[str], idf: Callable[[str], float], cla
     best_dense = max((h.dense for h in pool if h.dense is not None), default=0.0)
     best_lexical = max((h.lexical for h in pool if h.lexical is not None), default=0.0) or 1.0
     rank = next(i for i, h in enumerate(pool, start=1) if h.clause_id == hit.clause_id)
+
+    def coverage(part: str) -> float:
+        return sum(idf(w) for w in words if w in part) / total if words else 0.0
+
+    title = normalise(document.title)
+    covered = coverage(text)
     return {
         "fused": hit.score / best_fused,
         "fused_rank": 1.0 / rank,
@@ -80,7 +94,7 @@ def pair_features(query: str, words: list[str], idf: Callable[[str], float], cla
         "dense_rank": 1.0 / hit.dense_rank if hit.dense_rank else 0.0,
         "lexical": (hit.lexical or 0.0) / best_lexical,
         "lexical_rank": 1.0 / hit.lexical_rank if hit.lexical_rank else 0.0,
-        "coverage_text": sum(idf(w) for w in words if w in text) / total if words else 0.0,
+        "coverage_text": covered,
         "coverage_heading": sum(idf(w) for w in words if w in heading) / total if words else 0.0,
         "bigram_text": sum(1 for p in pairs if p in text) / len(pairs) if pairs else 0.0,
         "number_asked_and_given": float(bool(_ASKS_NUMBER.search(query)) and bool(_DIGIT.search(clause.text))),
@@ -90,6 +104,10 @@ def pair_features(query: str, words: list[str], idf: Callable[[str], float], cla
         "length": math.log1p(len(clause.text)),
         "is_preamble": float(bool(set(clause.labels) & _PREAMBLE) or clause.kind == "notice"),
         "is_table_row": float(clause.kind == "table_row"),
+        "coverage_sentence": max((coverage(sentence) for sentence in _SENTENCE.findall(text)), default=0.0),
+        "coverage_vs_best": covered - best_coverage if best_coverage is not None else 0.0,
+        "bigram_heading": sum(1 for p in pairs if p in heading) / len(pairs) if pairs else 0.0,
+        "coverage_title": coverage(title),
     }
 
 
@@ -107,10 +125,13 @@ class Reranker:
 
     def features(self, query: str, pool: list) -> list[dict[str, float]]:
         words = [w for w in dict.fromkeys(self.tokens(query)) if w not in ASKING_WORDS and w.strip()]
+        total = sum(self.index.idf(w) for w in words) or 1.0
+        texts = [normalise(self.index.clauses[hit.clause_id].text) for hit in pool]
+        best = max((sum(self.index.idf(w) for w in words if w in text) / total for text in texts), default=0.0) if words else 0.0
         rows = []
         for hit in pool:
             clause = self.index.clauses[hit.clause_id]
-            rows.append(pair_features(query, words, self.index.idf, clause, self.index.documents[clause.doc_id], hit, pool))
+            rows.append(pair_features(query, words, self.index.idf, clause, self.index.documents[clause.doc_id], hit, pool, best))
         return rows
 
     def __call__(self, query: str, hits: list) -> list:

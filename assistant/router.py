@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assistant import quantities, slots
+from assistant.focus import focus
 from assistant.places import Gazetteer
 from assistant.calculators import deadlines, payout, registry, staffing, validity
 from assistant.calculators.result import Calculation, CalculationError, Clarification
@@ -39,6 +40,9 @@ _NO = re.compile(r"^(没有|没|无|否|不是|都没有|没得过|健康|身体
 _YES = re.compile(r"^(有|是|对|得过|有的)")
 _DRUG_CLASS = re.compile(r"([ABCabc])\s*类")
 
+_STAFF_DISTRICT = "三元区"  # the staffing plan is for the 市（三元区）政务服务中心
+# A question about these is about the claim, not about how much it pays.
+_NOT_AN_AMOUNT = frozenset({"how_long", "when", "phone", "where", "url", "who"})
 _STAFF_CONTEXT = re.compile(r"窗口|工作人员|人员|导办|运营管理|外包|一窗|政务服务中心|办事大厅|专窗")
 _HEADCOUNT_ASK = re.compile(r"(多少|几)(个|名|位)?(工作)?(人员|人)|人数|配(备)?(多少|几)|(一共|总共|合计)(多少|几)|人(里|中).{0,8}(多少|几)")
 _CITY = re.compile(r"市级|市本级|市里|市直")
@@ -136,6 +140,7 @@ class Routed:
     calculation: Calculation | None = None
     clarify: str | None = None
     inputs: dict = field(default_factory=dict)
+    outside: str | None = None  # why the rule does not reach what was asked (another county's centre)
 
 
 class Router:
@@ -174,6 +179,8 @@ class Router:
         if eligible is None:
             if not amounts and not _HOW_MUCH.search(text):
                 return None  # "普通门诊能报销吗" asks whether, not how much: the clauses answer it
+            if not amounts and focus(text) & _NOT_AN_AMOUNT and "money" not in focus(text):
+                return None  # "理赔后多少天到账", "客服电话多少": asks about the claim, not its amount
             raise payout.NeedsInput("amount", _AMOUNT_QUESTION if not amounts else _AMOUNT_AMBIGUOUS)
         liability = _liability(text)
         history_text = _DRUG_WORDS.sub("", text + " " + answers.get("preexisting", ""))
@@ -250,6 +257,12 @@ class Router:
         named = _STAFF_CONTEXT.search(text) or any(pattern.search(text) for by, pattern, _ in _STAFF_KEYS if by == "window")
         if not (named and (_HEADCOUNT_ASK.search(text) or _SUM_CHECK.search(text))):
             return None
+        elsewhere = [p.full for p in Gazetteer.load().find(text) if p.level == "county" and p.full != _STAFF_DISTRICT]
+        if elsewhere:
+            return Routed("staffing", outside=(
+                f"明政办规〔2023〕4号规定的是市（三元区）政务服务中心的人员配置，没有规定{'、'.join(elsewhere)}的人数；"
+                f"{'、'.join(elsewhere)}的配置请以当地的规定为准，或咨询当地政务服务中心。"
+            ))
         if _SUM_CHECK.search(text):
             return Routed("staffing", calculation=staffing.consistency_check())
         city, district = _CITY.search(text), re.search(r"三元区", text)

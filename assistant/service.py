@@ -10,6 +10,7 @@ Usage::
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from assistant.abstention import ASKING_WORDS, Judge
@@ -64,6 +65,18 @@ def render_calculation(calculation: Calculation) -> str:
     if calculation.not_modelled:
         lines += ["本计算没有考虑：" + "；".join(calculation.not_modelled) + "。"]
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What retrieval found for one question: the query searched, the document it names,
+    the ranked evidence (in-force version first), and the words the judge reads."""
+
+    query: str
+    reference: DocumentReference
+    evidence: list[Evidence]
+    version_note: str
+    about: str
 
 
 class Assistant:
@@ -156,24 +169,18 @@ class Assistant:
     def _answer(self, original: str, text: str, history: list[Turn], as_of: date, notes, question_id) -> Answer:
         """One question: a calculator, an exact lookup, or the best clause (or a plain refusal)."""
         routed = self.router.route(text, history, as_of)
-        query = self.query_for(text, history)
+        gathered = self.gather(text, history, as_of)
+        query, reference, evidence = gathered.query, gathered.reference, gathered.evidence
         if routed is None and query != text:
             routed = self.router.route(query, [], as_of)  # "那要是参保率只到20%呢？" after a payout
-        reference = self.catalogue.read(text, as_of)
-        scope = tuple(d.doc_id for d in reference.documents) if reference.by_number else ()
-        hits = self.searcher.search(query, k=10, doc_ids=scope)
-        evidence = [self._evidence(hit) for hit in hits]
-        evidence, version_note = self._in_force_version(evidence, text, as_of)
-        notes = notes + ((version_note,) if version_note else ())
+        notes = notes + ((gathered.version_note,) if gathered.version_note else ())
         if routed is not None:
             return self._calculated(original, routed, evidence, notes, question_id)
         if reference.named:
             looked_up = self._looked_up(original, query, reference, evidence, as_of, notes)
             if looked_up is not None:
                 return Answer(**{**looked_up.__dict__, "id": question_id})
-        # A document named by its number is settled: judge and quote for what is asked about it.
-        about = (reference.remainder(query).strip() or query) if reference.by_number else query
-        answer = self.composer.compose(original, about, evidence, as_of, notes)
+        answer = self.composer.compose(original, gathered.about, evidence, as_of, notes)
         if answer.kind == "answer" and answer.citations:
             cited = answer.citations[0]
             derived = clause_deadline(text, cited.quote, cited.doc_number or "", cited.section, as_of) or quoted_arithmetic(
@@ -185,6 +192,18 @@ class Assistant:
                        "answer": answer.answer + "\n\n" + render_calculation(derived)}
                 )
         return Answer(**{**answer.__dict__, "id": question_id})
+
+    def gather(self, text: str, history: list[Turn], as_of: date) -> Gathered:
+        """The evidence for one question, exactly as answering sees it (training reads it too)."""
+        query = self.query_for(text, history)
+        reference = self.catalogue.read(text, as_of)
+        scope = tuple(d.doc_id for d in reference.documents) if reference.by_number else ()
+        hits = self.searcher.search(query, k=10, doc_ids=scope)
+        evidence = [self._evidence(hit) for hit in hits]
+        evidence, version_note = self._in_force_version(evidence, text, as_of)
+        # A document named by its number is settled: judge and quote for what is asked about it.
+        about = (reference.remainder(query).strip() or query) if reference.by_number else query
+        return Gathered(query, reference, evidence, version_note, about)
 
     def _looked_up(self, question: str, query: str, reference: DocumentReference, evidence: list[Evidence], as_of: date, notes) -> Answer | None:
         """A question that names its document (and maybe its section), answered from exactly there."""
@@ -218,6 +237,8 @@ class Assistant:
         """A calculator's result (or its clarifying question) as an answer with cited clauses."""
         retrieved = tuple(to_retrieved(e) for e in evidence)
         prefix = "".join(f"（{note}）\n" for note in notes)
+        if routed.outside is not None:
+            return Answer(question=question, kind="not_found", answer=prefix + routed.outside, retrieved=retrieved, id=question_id, notes=notes, confidence=1.0)
         if routed.calculation is None:
             return Answer(question=question, kind="clarify", answer=prefix + routed.clarify, retrieved=retrieved, id=question_id, notes=notes)
         calculation = routed.calculation

@@ -446,7 +446,7 @@ def _run_info(args, config, assistant) -> dict:
     from datetime import datetime
 
     from assistant.abstention import MODEL_FILE as ABSTENTION
-    from assistant.learned import LogisticModel
+    from assistant.learned import load_model
     from assistant.ranking import MODEL_FILE as RANKING
 
     try:
@@ -456,7 +456,7 @@ def _run_info(args, config, assistant) -> dict:
         commit, dirty = "", ""
     models = {}
     for name, path in (("abstention", ABSTENTION), ("ranking", RANKING)):
-        model = LogisticModel.load(path) if path.exists() else None
+        model = load_model(path)
         models[name] = model.trained_on if model else "not trained"
     return {
         "commit": (commit or "unknown") + (" (uncommitted changes)" if dirty else ""),

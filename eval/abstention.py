@@ -18,17 +18,18 @@ the cross-validated figures and a calibration curve.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 
 from assistant.abstention import FEATURES, MODEL_FILE
-from assistant.learned import LogisticModel
+from assistant.learned import Model
 from assistant.errors import AssistantError
 from assistant.service import Assistant
 from eval.metrics import canonical_doc
 from eval.runner import Item
-from eval.training import fit_logistic, predict, stamp
+from eval.training import fit_trees, importances, predict, stamp
 from eval.training import write as save
 
 HELDOUT = Path(__file__).resolve().parent / "datasets" / "heldout"
@@ -52,11 +53,10 @@ def examples(assistant: Assistant, items: list[Item], progress=None) -> list[Exa
     indexed = {canonical_doc(d.doc_id) for d in assistant.index.documents.values()}
     rows = []
     for number, item in enumerate(items, start=1):
-        query = assistant.query_for(item.question, list(item.history))
-        hits = assistant.searcher.search(query, k=10)
-        evidence = [assistant._evidence(hit) for hit in hits]
+        # The same evidence answering judges: number-scoped search, in-force version first.
+        gathered = assistant.gather(item.question, list(item.history), item.as_of or date.today())
         covered = item.answerable and any(canonical_doc(g) in indexed for g in item.gold_docs)
-        rows.append(Example(item.id, assistant.judge.signals(query, evidence), int(covered)))
+        rows.append(Example(item.id, assistant.judge.signals(gathered.about, gathered.evidence), int(covered)))
         if progress:
             progress("特征", number, len(items))
     return rows
@@ -70,8 +70,8 @@ def refuse_heldout(paths: list[Path]) -> None:
 
 def train(
     rows: list[Example], embedder: str = "", folds: int = 5, max_false_refusal: float = 0.04, seed: int = 0
-) -> tuple[LogisticModel, dict]:
-    """Cross-validated logistic regression; the threshold keeps out-of-fold false refusals
+) -> tuple[Model, dict]:
+    """Cross-validated boosted trees; the threshold keeps out-of-fold false refusals
     at or under ``max_false_refusal`` while refusing as many uncovered questions as it can."""
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedGroupKFold
@@ -84,10 +84,10 @@ def train(
     # Folds by question: a question asked of two indexes never sits on both sides.
     groups = [row.item for row in rows]
     for train_idx, test_idx in StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(x, y, groups):
-        _, estimator = fit_logistic(x[train_idx], y[train_idx], FEATURES)
+        _, estimator = fit_trees(x[train_idx], y[train_idx], FEATURES)
         oof[test_idx] = predict(estimator, x[train_idx], x[test_idx])
     threshold = _threshold(oof, y, max_false_refusal)
-    fitted, _ = fit_logistic(x, y, FEATURES)
+    fitted, estimator = fit_trees(x, y, FEATURES)
     fitted = replace(
         fitted,
         threshold=float(threshold),
@@ -104,7 +104,7 @@ def train(
         "cv_false_refusal": round(float((covered < threshold).mean()), 4),
         "cv_refusal_of_uncovered": round(float((uncovered < threshold).mean()), 4),
         "calibration": _calibration(oof, y),
-        "weights": {name: round(w, 3) for name, w in zip(FEATURES, fitted.weights)},
+        "importances": importances(estimator, FEATURES),
     }
     return fitted, report
 
@@ -128,7 +128,7 @@ def _calibration(probability: np.ndarray, label: np.ndarray, bins: int = 10) -> 
     return rows
 
 
-def write(model: LogisticModel, report: dict, out: Path, model_file: Path = MODEL_FILE) -> None:
+def write(model: Model, report: dict, out: Path, model_file: Path = MODEL_FILE) -> None:
     """The model next to the code that reads it; the report and calibration plot under ``out``."""
     lines = [
         "# Answer/abstain model: cross-validated figures",

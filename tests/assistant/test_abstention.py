@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
 from assistant.abstention import FEATURES, MODEL_FILE, EvidenceView, SignalReader, signals
-from assistant.learned import LogisticModel
+from assistant.learned import LogisticModel, Tree, TreeEnsemble, load_model
 
 READER = SignalReader(tokens=lambda text: [w for w in ("医联保", "起付", "标准", "2025", "保费") if w in text], idf=lambda w: 1.0, vocabulary=frozenset({"医联保", "起付", "标准", "保费"}), places=lambda t: ["南京"] if "南京" in t else [])
 
@@ -28,10 +29,35 @@ def test_every_feature_is_computed():
 
 
 def test_trained_model_is_shipped_and_loads():
-    model = LogisticModel.load(MODEL_FILE, FEATURES)
-    assert model is not None and model.features == FEATURES and 0 < model.threshold < 1
+    model = load_model(MODEL_FILE, FEATURES)
+    assert isinstance(model, TreeEnsemble) and model.features == FEATURES and 0 < model.threshold < 1
     data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    assert LogisticModel.from_dict(data, FEATURES) == model
+    assert TreeEnsemble.from_dict(data, FEATURES) == model
+    assert 0.0 <= model.probability({}) <= 1.0
+
+
+# Two stumps on coverage_top1: below 0.5 it pushes towards "not covered", above towards "covered".
+STUMP = Tree(feature=(0, -2, -2), threshold=(0.5, -2.0, -2.0), left=(1, -1, -1), right=(2, -1, -1), value=(0.0, -2.0, 2.0))
+
+
+def test_trees_add_their_leaves_to_the_prior_log_odds():
+    model = TreeEnsemble(("coverage_top1",), (STUMP, STUMP), init=0.0, rate=0.5)
+    assert model.probability({"coverage_top1": 0.5}) == pytest.approx(1 / (1 + math.exp(2.0)))  # ≤ threshold goes left
+    assert model.probability({"coverage_top1": 0.9}) == pytest.approx(1 / (1 + math.exp(-2.0)))
+
+
+def test_a_tree_model_survives_its_file(tmp_path):
+    model = TreeEnsemble(("coverage_top1",), (STUMP,), init=0.3, rate=0.1, threshold=0.4, trained_on="t", embedder="e")
+    path = tmp_path / "trees.json"
+    model.save(path)
+    assert load_model(path, FEATURES) == model
+
+
+def test_a_damaged_model_file_says_to_train_again(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"kind": "trees", "features": ["coverage_top1"]}', encoding="utf-8")
+    with pytest.raises(ValueError, match="train it again"):
+        load_model(path, FEATURES)
 
 
 def test_probability_is_monotone_in_a_positive_weight():

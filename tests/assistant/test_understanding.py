@@ -133,3 +133,17 @@ def test_negation_is_scoped_to_its_clause():
 def test_whether_a_cost_is_covered_is_a_lookup_not_a_calculation():
     assert route("我感冒去社区医院看普通门诊，普惠医联保能报销吗？") is None
     assert route("基本医保欠费断了，普惠医联保还能赔吗？") is None
+
+
+@pytest.mark.parametrize("text", ["公安的综合窗口安排了几个人？", "资源整合要多久", "比如说住院", "南部山区的养老床位"])
+def test_everyday_words_are_not_read_as_counties(text):
+    from assistant.places import Gazetteer
+
+    assert [p.full for p in Gazetteer.load().find(text) if p.level == "county"] == []
+
+
+@pytest.mark.parametrize("text, place", [("公安县的政务中心", "公安县"), ("在永安住院", "永安市"), ("沙县区", "沙县区"), ("清流县", "清流县")])
+def test_counties_are_still_read_by_name(text, place):
+    from assistant.places import Gazetteer
+
+    assert place in [p.full for p in Gazetteer.load().find(text)]

@@ -57,3 +57,27 @@ def test_question_is_routed_and_computed(item):
     assert routed.calculator == item["calculator"]
     assert routed.calculation is not None, routed.clarify
     assert _same(routed.calculation.value, item["expect"]), (routed.calculation.value, item.get("note"))
+
+
+@pytest.mark.parametrize("question", ["沙县区政务服务中心综合窗口要配多少人？", "永安市的一窗受理窗口要配几个人？"])
+def test_another_countys_centre_is_outside_the_staffing_plan(question):
+    routed = ROUTER.route(question, [], date(2024, 6, 1))
+    assert routed is not None and routed.calculation is None and routed.clarify is None
+    assert "市（三元区）" in routed.outside and "没有规定" in routed.outside
+
+
+def test_the_plans_own_district_is_still_computed():
+    routed = ROUTER.route("三元区政务服务中心综合窗口要配多少人？", [], date(2024, 6, 1))
+    assert routed.calculation is not None and routed.outside is None
+
+
+@pytest.mark.parametrize(
+    "question", ["普惠医联保理赔申请后多少天能到账？", "三明普惠医联保客服电话多少，理赔找谁？", "医联保理赔要去哪里办？"]
+)
+def test_asking_about_a_claim_is_not_asking_its_amount(question):
+    assert ROUTER.route(question, [], date(2024, 6, 1)) is None
+
+
+def test_a_payout_without_an_amount_still_asks_for_it():
+    routed = ROUTER.route("普惠医联保住院能赔多少？", [], date(2024, 6, 1))
+    assert routed is not None and routed.clarify and "自己负担" in routed.clarify
