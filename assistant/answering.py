@@ -118,7 +118,7 @@ class Composer:
             chosen = [top] + self.runner_up(evidence)
         lines = []
         for item in chosen:
-            sentences = self.best_sentences(query, item.clause)
+            sentences = self.best_sentences(query, item.clause, item.document.title)
             lines.append(f"根据《{item.document.title}》{_number(item.document)}{item.clause.section}：\n“{''.join(sentences).strip()}”")
             reading = table_reading(item.clause)
             if reading:
@@ -160,7 +160,7 @@ class Composer:
             covered |= {w for w in words if w in texts[best]}
         return [evidence[i] for i in chosen]
 
-    def best_sentences(self, query: str, clause: Clause, limit: int = 2, whole: int = 350) -> list[str]:
+    def best_sentences(self, query: str, clause: Clause, title: str = "", limit: int = 2, whole: int = 350) -> list[str]:
         """What to quote from a clause: all of a short clause, else the sentences that share
         most words with the question (plus its 牵头/责任单位 lines when the question asks who),
         in reading order."""
@@ -168,8 +168,9 @@ class Composer:
         if len(sentences) <= limit or len(clause.text) <= whole:
             return sentences
         duty = [i for i, s in enumerate(sentences) if _DUTY_LINE.match(s)] if _ASKS_WHO.search(query) else []
-        # Words that only name the clause (they are in its heading) do not pick the answer.
-        heading = normalise(clause.section)
+        # Words that only name the clause or its document (they are in its heading or the
+        # title: "质量奖" in a 质量奖 rule) do not pick the answer.
+        heading = normalise(title + clause.section)
         words = {w for w in self.tokenizer.tokens(self.rewrite(query)) if w not in heading} or set(self.tokenizer.tokens(query))
         wants_number = bool(_ASKS_NUMBER.search(query))
         kinds = focus(query)

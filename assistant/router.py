@@ -126,7 +126,13 @@ def _queue_inputs(text: str) -> tuple[float, float, float] | None:
 
 _ALREADY_PAID = re.compile(r"(今年|本年度?)?(已经|已)(赔|报|理赔|赔付)(了|过)?[^，。；,]{0,4}?(\d+(?:\.\d+)?\s*万?元?|[零一二三四五六七八九十百千万两]+\s*万?元)")
 _DEDUCTIBLE_MET = re.compile(r"免赔(额)?.{0,4}(已经|已)(扣|用|抵扣|扣除)|已经(扣|过)了?免赔")
-_NO_HISTORY = re.compile(r"(没有|无|没)(任何|什么)?(特定)?(既往症|既往病史|病史|慢性病|基础病)|健康人群|身体健康")
+_NO_HISTORY = re.compile(
+    r"(没有|无|没)(任何|什么)?(特定)?(既往症|既往病史|病史|慢性病|基础病)|健康人群|身体健康"
+    r"|身体(一直|一向|向来|都|还)?(挺|很|比较|都|还)?(好|健康|不错)|没(生过|得过)?(什么)?(大)?病"
+)
+# What the scheme pays at most, from what share, above what threshold: a figure of the
+# rule itself, which the clauses state, not a sum to work out.
+_PARAMETER_ASK = re.compile(r"比例|几成|百分之|最高|最多|封顶|上限|起付|免赔|保额|保险金额")
 _DRUG_WORDS = re.compile(r"抗癌药|肿瘤药|靶向药|化疗药|特药")
 _VALIDITY_ASK = re.compile(r"有效|失效|过期|到期|还能用|还管用|作废|废止|还在执行|还执行|生效|施行|还算数")
 _EXPIRING_LIST = re.compile(r"哪些.{0,12}(到期|失效|过期)|(到期|失效|过期)的.{0,6}(有哪些|是哪些)")
@@ -181,6 +187,8 @@ class Router:
                 return None  # "普通门诊能报销吗" asks whether, not how much: the clauses answer it
             if not amounts and focus(text) & _NOT_AN_AMOUNT and "money" not in focus(text):
                 return None  # "理赔后多少天到账", "客服电话多少": asks about the claim, not its amount
+            if not amounts and _PARAMETER_ASK.search(text):
+                return None  # "按多少比例赔", "最高能赔多少": the rule's own figure, quoted from its clause
             raise payout.NeedsInput("amount", _AMOUNT_QUESTION if not amounts else _AMOUNT_AMBIGUOUS)
         liability = _liability(text)
         history_text = _DRUG_WORDS.sub("", text + " " + answers.get("preexisting", ""))

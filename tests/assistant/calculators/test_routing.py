@@ -81,3 +81,17 @@ def test_asking_about_a_claim_is_not_asking_its_amount(question):
 def test_a_payout_without_an_amount_still_asks_for_it():
     routed = ROUTER.route("普惠医联保住院能赔多少？", [], date(2024, 6, 1))
     assert routed is not None and routed.clarify and "自己负担" in routed.clarify
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["健康人群在三明统筹区内住院，普惠医联保最高能赔多少？", "我家老人得了慢阻肺，买了普惠医联保，在三明住院能报多少比例？", "救助对象去统筹区外住院，普惠医联保按多少比例赔？"],
+)
+def test_asking_the_schemes_own_figure_is_a_lookup_not_a_sum(question):
+    assert ROUTER.route(question, [], date(2024, 6, 1)) is None
+
+
+@pytest.mark.parametrize("said", ["身体一直挺好", "身体很健康", "我没什么病"])
+def test_saying_one_is_healthy_answers_the_preexisting_question(said):
+    routed = ROUTER.route(f"{said}，在三明住院医保报销后自付了5万元，普惠医联保能赔多少？", [], date(2024, 6, 1))
+    assert routed.calculation is not None and routed.calculation.value == 45000
