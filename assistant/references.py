@@ -272,8 +272,12 @@ def clauses_for(section: SectionRef, clauses: list[Clause]) -> list[Clause]:
     """The clauses of one document that a section reference points to, in reading order."""
     if section.kind == "item":
         scope = [c for c in clauses if not section.labels or section.labels[0] in c.labels or _in_annex(c, section.labels[0])]
-        rows = [c for c in scope if c.kind == "row"] or [c for c in scope if c.labels and c.labels[-1] not in section.labels]
         number = section.number or 0
+        # Items numbered through the document ("14." under 二、（三）): the one clause so numbered.
+        numbered = [c for c in scope if c.labels and c.labels[-1] == str(number)]
+        if len(numbered) == 1:
+            return numbered
+        rows = [c for c in scope if c.kind == "table_row"] or [c for c in scope if c.labels and c.labels[-1] not in section.labels]
         return [rows[number - 1]] if 0 < number <= len(rows) else []
     if section.kind == "annex":
         return [c for c in clauses if _in_annex(c, section.labels[0])]

@@ -105,3 +105,9 @@ def test_version_by_named_year_then_as_of_then_newest():
     assert pick_version(versions, "2019年修订的发票管理办法", None).date.year == 2019
     assert pick_version(versions, "发票管理办法", date(2021, 1, 1)).date.year == 2019
     assert pick_version(versions, "发票管理办法", None).date.year == 2023
+
+
+def test_an_item_numbered_through_the_document_is_that_item(catalogue, clauses_of):
+    reference = catalogue.read("明政规〔2023〕5号第14项，联合验收等待前置事项的时长压缩到几个工作日？")
+    found = clauses_for(reference.section, clauses_of(reference.documents[0].doc_id))
+    assert [c.labels for c in found] == [("二", "（三）", "14")]
