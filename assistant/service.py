@@ -33,6 +33,10 @@ from ingest.tokenizer import ChineseTokenizer
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Words that ask what a named document is, not something in it: "闽政〔2022〕24号是什么文件".
+# "违反第五十一条的，罚多少": the article named is what was broken; the answer is the clause
+# that punishes breaking it.
+_BREACH = re.compile(r"违反|违背|不(具备|符合|遵守|执行)|未(按|依照|执行|遵守|履行)")
+_PENALTY_ASK = re.compile(r"罚|处罚|处分|责任|后果|怎么处理|会怎样|吊销|没收")
 _ABOUT_DOCUMENT = frozenset("文件 内容 主要 讲 说 讲的 规定 介绍 概括 一下 全文 这个 哪个".split())
 
 EXAMPLES: tuple[str, ...] = (
@@ -229,6 +233,10 @@ class Assistant:
             text = f"《{document.title}》{number}中没有{reference.section.describe()}。{span}"
             return Answer(question=question, kind="not_found", answer=text, retrieved=tuple(to_retrieved(e) for e in evidence), notes=notes, confidence=1.0)
         named = [Evidence(c, document, 1.0, None, None) for c in clauses]
+        if reference.section.kind == "article" and _BREACH.search(question) and _PENALTY_ASK.search(question):
+            label = reference.section.labels[-1]
+            citing = [c for c in self.index.clauses_of(document.doc_id) if label in c.text and c not in clauses]
+            named = [Evidence(c, document, 1.0, None, None) for c in citing] + named
         others = [e for e in evidence if e.clause.clause_id not in {c.clause_id for c in clauses}]
         remainder = reference.remainder(query).strip(" ，,。？?的是什么") or query
         return self.composer.compose(question, remainder, named + others, as_of, notes, exact=len(named))

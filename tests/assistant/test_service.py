@@ -118,3 +118,15 @@ def test_two_questions_in_one_are_answered_part_by_part(assistant):
     answer = assistant.ask("福建省人民政府令第227号第三十五条讲什么？令第228号第二条讲什么？")
     assert "【第1问】" in answer.answer and "【第2问】" in answer.answer
     assert [c.section.split(" › ")[-1] for c in answer.citations] == ["第三十五条", "第二条"]
+
+
+def test_breaking_a_named_article_is_answered_by_the_clause_that_punishes_it(assistant):
+    answer = assistant.ask("承储企业违反福建省人民政府令第227号第十六条的，逾期不改正罚多少？", as_of=date(2024, 6, 1))
+    assert answer.kind == "answer"
+    assert answer.citations[0].section.endswith("第四十八条")
+    assert "3000元以上1万元以下" in answer.answer
+
+
+def test_asking_what_a_named_article_says_still_quotes_that_article(assistant):
+    answer = assistant.ask("福建省人民政府令第227号第十六条规定了什么？", as_of=date(2024, 6, 1))
+    assert answer.citations[0].section.endswith("第十六条")
