@@ -156,7 +156,13 @@ class Router:
 
         routed = Router().route("我在三明住院自付了3.86万，普惠医联保能赔多少？", [], date.today())
         routed.clarify  # asks about 特定既往症 first
+
+    ``register`` is the validity of the indexed documents (``validity.Register``); without
+    one, validity questions are read against the configured corpus.
     """
+
+    def __init__(self, register: validity.Register | None = None):
+        self.register = register
 
     def route(self, question: str, history: list[Turn], as_of: date) -> Routed | None:
         original, answers = _clarify_chain(question, history)
@@ -309,19 +315,21 @@ class Router:
         if not _VALIDITY_ASK.search(text):
             return None
         mentioned = quantities.dates(text, as_of)
+        register = self.register or validity.configured_register()
         if _EXPIRING_LIST.search(text):
             year = _BARE_YEAR.search(text)
             if year and not mentioned:
-                return Routed("validity", calculation=validity.expiring_by(date(int(year.group(1)), 12, 31), date(int(year.group(1)), 1, 1)))
+                first, last = date(int(year.group(1)), 1, 1), date(int(year.group(1)), 12, 31)
+                return Routed("validity", calculation=validity.expiring_by(last, first, register))
             until = mentioned[-1] if mentioned else as_of
             since = mentioned[0] if len(mentioned) > 1 else None
-            return Routed("validity", calculation=validity.expiring_by(until, since))
+            return Routed("validity", calculation=validity.expiring_by(until, since, register))
         try:
-            document = validity.find(text)
+            document = register.find(text)
         except CalculationError:
             return None
         on = mentioned[0] if mentioned else as_of
-        return Routed("validity", calculation=validity.status(document.doc_number, on))
+        return Routed("validity", calculation=validity.status(document.key, on, register))
 
 
 # "2024年9月27日之后5个工作日": the count follows the word "after".

@@ -15,6 +15,7 @@ from datetime import date
 
 from assistant.abstention import ASKING_WORDS, Judge
 from assistant.answering import Composer, Evidence, citation_of, to_retrieved
+from assistant.calculators import validity
 from assistant.calculators.parameters import Reference
 from assistant.calculators.result import Calculation
 from assistant.derived import clause_deadline, quoted_arithmetic
@@ -94,7 +95,7 @@ class Assistant:
         tokens = lambda text: tokenizer.tokens(self.thesaurus.rewrite(text))  # noqa: E731
         reranker = Reranker.load(index, tokens)
         self.searcher = HybridSearcher(index, embedder, tokenizer, fusion=config.fusion, thesaurus=self.thesaurus, reranker=reranker)
-        self.router = Router()
+        self.router = Router(validity.Register.from_documents(index.documents.values(), index.clauses_of, validity.load_aliases(config.aliases)))
         fallback = Composer(tokenizer, index.idf, rewrite=self.thesaurus.rewrite).confidence
         self.judge = Judge(index, tokens, fallback, config.min_confidence)
         self.composer = Composer(

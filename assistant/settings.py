@@ -66,6 +66,10 @@ class Config:
     def thesaurus(self) -> Path:
         return PROJECT_ROOT / "corpus" / "thesaurus.yaml"
 
+    @property
+    def aliases(self) -> Path:
+        return PROJECT_ROOT / "corpus" / "aliases.yaml"
+
 
 def load(overrides: dict[str, str | None] | None = None, environ: dict[str, str] | None = None) -> Config:
     """Resolve settings: explicit overrides, then environment variables, then defaults."""

@@ -153,7 +153,7 @@ def calculator_forms() -> None:
         gr.Button("估算窗口数").click(queue_result, inputs=[arrivals, service, wait], outputs=out_queue, api_visibility="private")
 
     with gr.Accordion("文件有效期", open=False):
-        documents = [(f"{entry.doc_number} {entry.title}", entry.doc_number) for entry in validity.table().values()]
+        documents = [(f"{entry.key} {entry.title}" if entry.key != entry.title else entry.title, entry.key) for entry in validity.configured_register()]
         with gr.Row():
             document = gr.Dropdown(documents, value=documents[0][1], label="文件", scale=3)
             on = gr.Textbox(label="判断日期", value=lambda: date.today().isoformat(), scale=1)

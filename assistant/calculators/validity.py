@@ -1,107 +1,199 @@
 """Is a document in force on a date, and which documents lapse by a date.
 
-The dates are data (``validity.yaml``), each with the sentence it comes from; a test
-keeps them in step with what ingestion reads from the text.
+One source of truth: what ingestion reads from each document's own words (the date it
+takes effect, the last valid day, the sentence that says so, what it repeals), carried
+by the ``Document`` records of the index. A ``Register`` holds them for a corpus; the
+calculators are pure functions of a register and a date. The everyday names people use
+for a document ("禁用区通告", "普惠医联保") are naming, not validity: they are data in
+``corpus/aliases.yaml``.
+
+Usage::
+
+    register = Register.from_documents(index.documents.values(), index.clauses_of, load_aliases(path))
+    status("普惠医联保", date(2025, 1, 1), register).value  # '已失效'
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.calculators.parameters import ParameterError, Reference, load_yaml
-from assistant.calculators.result import Calculation, CalculationError
+import yaml
 
-HERE = Path(__file__).parent
+from assistant.calculators.parameters import Reference
+from assistant.calculators.result import Calculation, CalculationError
+from ingest.metadata import canonical_number
+from ingest.types import Clause, Document
+
 RULES = ("until_date", "years", "in_force_from", "none")
-_KEYS = {"title", "aliases", "issued", "rule", "years", "valid_from", "valid_until", "repeals", "reference"}
 _NONE_STATED = "文件未载明施行日期或有效期"
+_YEARS = re.compile(r"有效期\s*(\d+|[一二两三四五六七八九十]+)\s*年")
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_INNER_TITLE = re.compile(r"《([^》]+)》")
+_SHOWN = 12  # documents listed when a name matches none
 
 
 @dataclass(frozen=True)
 class Validity:
     """One document's validity as its text states it."""
 
-    doc_number: str
+    key: str  # the 文号 (〔〕 form), or the document id when it has none
     title: str
-    aliases: tuple[str, ...]
-    issued: date
+    issued: date | None
     rule: str
     valid_from: date | None
     valid_until: date | None
     repeals: tuple[str, ...]
-    reference: Reference | None
+    references: tuple[Reference, ...]
+    years: int | None = None
+
+
+def rule_of(document: Document) -> tuple[str, int | None]:
+    """How the document states its validity: until a date, N years, from a date, or not at all."""
+    if document.valid_until:
+        years = _YEARS.search(document.validity_note or "")
+        if years and "有效期至" not in (document.validity_note or ""):
+            raw = years.group(1)
+            return "years", int(raw) if raw.isdigit() else _cn_small(raw)
+        return "until_date", None
+    if document.valid_from:
+        return "in_force_from", None
+    return "none", None
+
+
+def _cn_small(raw: str) -> int:
+    if raw.startswith("十"):
+        return 10 + _CN_DIGITS.get(raw[1:], 0)
+    if "十" in raw:
+        tens, _, ones = raw.partition("十")
+        return _CN_DIGITS[tens] * 10 + _CN_DIGITS.get(ones, 0)
+    return _CN_DIGITS[raw]
+
+
+def _verbatim(sentence: str, clauses: list[Clause]) -> tuple[Clause, str] | None:
+    """The clause holding a sentence ingestion read with its spaces squeezed out, and the
+    sentence as the clause prints it (spaces and all), for a quote that is the corpus text."""
+    chars = [re.escape(ch) for ch in re.sub(r"\s+", "", sentence)]
+    if not chars:
+        return None
+    pattern = re.compile(r"\s*".join(chars))
+    for clause in clauses:
+        match = pattern.search(clause.text)
+        if match:
+            return clause, match.group(0)
+    return None
+
+
+def validity_of(document: Document, clauses: list[Clause]) -> Validity:
+    """A document's ``Validity`` from what ingestion read, citing the sentences it read."""
+    rule, years = rule_of(document)
+    label = document.canonical_number or document.doc_id
+    references = []
+    if rule != "none":
+        for sentence in (document.validity_note or "").split("；"):
+            found = _verbatim(sentence, clauses)
+            if found:
+                clause, quote = found
+                references.append(Reference(doc_number=document.doc_number or document.title, section=clause.section, quote=quote))
+    return Validity(
+        key=label,
+        title=document.title,
+        issued=document.date,
+        rule=rule,
+        valid_from=document.valid_from,
+        valid_until=document.valid_until,
+        repeals=document.repeals,
+        references=tuple(references),
+        years=years,
+    )
+
+
+class Register:
+    """The validity of every document of a corpus, found by 文号, title or everyday name."""
+
+    def __init__(self, entries: Iterable[Validity], aliases: Mapping[str, tuple[str, ...]] | None = None):
+        self.entries: dict[str, Validity] = {entry.key: entry for entry in entries}
+        self.aliases = {canonical_number(k) or k: tuple(v) for k, v in (aliases or {}).items()}
+
+    @classmethod
+    def from_documents(
+        cls, documents: Iterable[Document], clauses_of: Callable[[str], list[Clause]], aliases: Mapping[str, tuple[str, ...]] | None = None
+    ) -> Register:
+        return cls((validity_of(d, clauses_of(d.doc_id)) for d in documents), aliases)
+
+    def __iter__(self):
+        return iter(self.entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def find(self, text: str) -> Validity:
+        """The document a text names: by number (〔〕 or []), by title, or by an everyday name."""
+        squashed = re.sub(r"\s+", "", text)
+        normalised = canonical_number(squashed) or squashed.replace("[", "〔").replace("]", "〕")
+        by_number = [e for e in self.entries.values() if e.key in normalised]
+        if by_number:
+            return max(by_number, key=lambda e: len(e.key))
+        by_title = [e for e in self.entries.values() if any(t and t in squashed for t in _titles(e.title))]
+        if len(by_title) == 1:
+            return by_title[0]
+        by_alias = [e for e in self.entries.values() if any(a in squashed for a in self.aliases.get(e.key, ()))]
+        matches = by_title or by_alias
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise CalculationError(f"问题可能指以下多份文件，请说明是哪一份：{_names(matches)}")
+        raise CalculationError(f"没有认出是哪份文件。已收录 {len(self.entries)} 份，例如：{_names(list(self.entries.values())[:_SHOWN])}")
+
+
+def _titles(title: str) -> tuple[str, ...]:
+    """A title and the title it publishes (《…》 inside "关于印发《…》的通知")."""
+    inner = _INNER_TITLE.search(title)
+    return (title, inner.group(1)) if inner else (title,)
+
+
+def _names(entries: list[Validity]) -> str:
+    return "、".join(f"{e.key}（{e.title}）" if e.key != e.title else e.title for e in entries)
+
+
+def load_aliases(path: Path) -> dict[str, tuple[str, ...]]:
+    """``corpus/aliases.yaml``: 文号 → the everyday names people use for that document."""
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not all(isinstance(v, list) and all(isinstance(a, str) for a in v) for v in data.values()):
+        raise CalculationError(f"{path}: expected lines of the form `文号: [name, name]`.")
+    return {str(k): tuple(v) for k, v in data.items()}
 
 
 @lru_cache(maxsize=1)
-def table() -> dict[str, Validity]:
-    """Load and check ``validity.yaml`` (unknown keys, rules and inconsistent dates are refused)."""
-    path = HERE / "validity.yaml"
-    data = load_yaml(path)
-    entries = {}
-    for number, entry in (data.get("documents") or {}).items():
-        where = f"{path}: {number}"
-        unknown = set(entry) - _KEYS
-        if unknown:
-            raise ParameterError(f"{where}: unknown keys {sorted(unknown)}. Valid keys: {sorted(_KEYS)}.")
-        if entry.get("rule") not in RULES:
-            raise ParameterError(f"{where}: rule {entry.get('rule')!r} is not one of {RULES}.")
-        if entry["rule"] != "none" and not entry.get("reference"):
-            raise ParameterError(f"{where}: a stated validity needs a reference quoting it.")
-        valid_from, valid_until = entry.get("valid_from"), entry.get("valid_until")
-        for value in (entry.get("issued"), valid_from, valid_until):
-            if value is not None and not isinstance(value, date):
-                raise ParameterError(f"{where}: bad date {value!r}; use YYYY-MM-DD.")
-        if entry["rule"] == "years" and valid_until != _years_after(valid_from, entry.get("years", 0)):
-            raise ParameterError(f"{where}: valid_until should be the day before the {entry.get('years')}th anniversary of valid_from.")
-        reference = Reference(**entry["reference"]) if entry.get("reference") else None
-        entries[number] = Validity(
-            doc_number=number,
-            title=entry["title"],
-            aliases=tuple(entry.get("aliases") or ()),
-            issued=entry["issued"],
-            rule=entry["rule"],
-            valid_from=valid_from,
-            valid_until=valid_until,
-            repeals=tuple(entry.get("repeals") or ()),
-            reference=reference,
-        )
-    return entries
+def configured_register() -> Register:
+    """The register of the configured corpus, read by ingestion's own parser (for the command
+    line, the tools and the forms, which run without an index)."""
+    from assistant import settings
+    from ingest.corpus import discover, parse
+
+    config = settings.load()
+    documents: list[Document] = []
+    clauses: dict[str, list[Clause]] = {}
+    for folder in config.corpus:
+        for source in discover(folder):
+            result = parse(source)
+            documents += result.documents
+            for clause in result.clauses:
+                clauses.setdefault(clause.doc_id, []).append(clause)
+    return Register.from_documents(documents, lambda doc_id: clauses.get(doc_id, []), load_aliases(config.aliases))
 
 
-def _years_after(start: date | None, years: int) -> date | None:
-    if start is None:
-        return None
-    try:
-        return start.replace(year=start.year + years) - timedelta(days=1)
-    except ValueError:
-        return start.replace(year=start.year + years, day=28) - timedelta(days=1)
-
-
-def find(text: str) -> Validity:
-    """The document a text names, by number (〔〕 or []) or by an everyday alias."""
-    normalised = re.sub(r"\s+", "", text).replace("[", "〔").replace("]", "〕")
-    entries = table()
-    for number, entry in entries.items():
-        if number in normalised:
-            return entry
-    matches = [e for e in entries.values() if any(alias in normalised for alias in e.aliases)]
-    if len(matches) == 1:
-        return matches[0]
-    names = "、".join(f"{e.doc_number}（{e.title}）" for e in entries.values())
-    if matches:
-        names = "、".join(f"{e.doc_number}（{e.title}）" for e in matches)
-        raise CalculationError(f"问题可能指以下多份文件，请说明是哪一份：{names}")
-    raise CalculationError(f"没有认出是哪份文件。已收录：{names}")
-
-
-def status(doc: str, on: date) -> Calculation:
-    """Whether ``doc`` (number or alias) is in force on ``on``, with the sentence that decides it."""
-    entry = find(doc)
-    steps = [f"文件：{entry.title}（{entry.doc_number}），{entry.issued.isoformat()} 印发。"]
+def status(doc: str, on: date, register: Register | None = None) -> Calculation:
+    """Whether ``doc`` (number, title or everyday name) is in force on ``on``, with the sentence that decides it."""
+    entry = (register or configured_register()).find(doc)
+    issued = f"，{entry.issued.isoformat()} 印发" if entry.issued else ""
+    steps = [f"文件：{entry.title}" + (f"（{entry.key}）" if entry.key != entry.title else "") + f"{issued}。"]
     warnings: list[str] = []
     if entry.rule == "none":
         steps.append(f"{_NONE_STATED}，无法仅凭文件本身判断 {on.isoformat()} 是否仍然有效。")
@@ -125,26 +217,27 @@ def status(doc: str, on: date) -> Calculation:
         steps.append("该文件同时废止：" + "、".join(entry.repeals) + "。")
     return Calculation(
         name="document_validity",
-        inputs={"document": entry.doc_number, "date": on},
+        inputs={"document": entry.key, "date": on},
         value=value,
         unit="状态",
         steps=tuple(steps),
-        citations=(entry.reference,) if entry.reference else (),
+        citations=entry.references,
         warnings=tuple(warnings),
         not_modelled=("后续文件对本文件的修改、废止或延期（语料之外的文件不在判断范围内）",),
     )
 
 
-def expiring_by(until: date, since: date | None = None) -> Calculation:
+def expiring_by(until: date, since: date | None = None, register: Register | None = None) -> Calculation:
     """Documents whose last valid day falls on or before ``until`` (and on or after ``since``)."""
     if since and since > until:
         raise CalculationError(f"起始日期 {since.isoformat()} 晚于截止日期 {until.isoformat()}，请检查日期。")
+    entries = list(register or configured_register())
     hits = sorted(
-        (e for e in table().values() if e.valid_until and e.valid_until <= until and (since is None or e.valid_until >= since)),
-        key=lambda e: e.valid_until,
+        (e for e in entries if e.valid_until and e.valid_until <= until and (since is None or e.valid_until >= since)),
+        key=lambda e: (e.valid_until, e.issued or date.min, e.key),
     )
-    steps = [f"{e.title}（{e.doc_number}）有效期至 {e.valid_until.isoformat()}。" for e in hits]
-    undated = [e for e in table().values() if e.rule in ("none", "in_force_from")]
+    steps = [f"{e.title}（{e.key}）有效期至 {e.valid_until.isoformat()}。" for e in hits]
+    undated = [e for e in entries if e.rule in ("none", "in_force_from")]
     if not hits:
         steps.append("没有文件在这段时间内到期。")
     steps.append(f"另有 {len(undated)} 份文件未规定终止日期，不在此列。")
@@ -152,22 +245,25 @@ def expiring_by(until: date, since: date | None = None) -> Calculation:
     return Calculation(
         name="documents_expiring",
         inputs={"until": until, "since": since},
-        value=[e.doc_number for e in hits],
+        value=[e.key for e in hits],
         unit="文件",
         steps=(f"查找有效期最后一天在 {span} 的文件：",) + tuple(steps),
-        citations=tuple(e.reference for e in hits if e.reference),
+        citations=tuple(r for e in hits for r in e.references),
         warnings=(),
         not_modelled=("后续文件对有效期的延长或提前废止",),
     )
 
 
 def _rule_sentence(entry: Validity) -> str:
-    quote = entry.reference.quote if entry.reference else ""
+    quote = "".join(r.quote for r in entry.references)
+    said = f"原文：“{quote}”" if quote else "原文的施行和有效期规定"
     if entry.rule == "until_date":
-        return f"原文：“{quote}” 即 {entry.valid_from.isoformat()} 起，至 {entry.valid_until.isoformat()} 止（含当日）。"
+        start = f"{entry.valid_from.isoformat()} 起，" if entry.valid_from else ""
+        return f"{said} 即 {start}至 {entry.valid_until.isoformat()} 止（含当日）。"
     if entry.rule == "years":
+        start = entry.valid_from or entry.issued
         return (
-            f"原文：“{quote}” 有效期自公布之日 {entry.valid_from.isoformat()} 起算，"
+            f"{said} 有效期自公布之日 {start.isoformat() if start else '（未载明）'} 起算，"
             f"最后一天是 {entry.valid_until.isoformat()}（届满周年的前一日）。"
         )
-    return f"原文：“{quote}” 即自 {entry.valid_from.isoformat()} 起施行，未规定终止日期。"
+    return f"{said} 即自 {entry.valid_from.isoformat()} 起施行，未规定终止日期。"
