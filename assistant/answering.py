@@ -212,6 +212,7 @@ def quote_sentences(text: str) -> list[str]:
 
 
 _NUMERIC_CELL = re.compile(r"^-?\d+(?:\.\d+)?$")
+_UNIT_AFTER_NAME = re.compile(r"[\u4e00-\u9fff][（(](%|‰|万?元|万?人|个|张|家|所|项|天|年|岁|公顷|亩|平方米|万张|万人|次)[)）]$")
 
 
 def table_reading(clause: Clause, longest: int = 40) -> str:
@@ -229,6 +230,10 @@ def table_reading(clause: Clause, longest: int = 40) -> str:
         if name.strip() == "单位":
             unit = value
             continue
+        # "健康管理率（%）": the unit written after the row's name holds for its numbers.
+        named_unit = _UNIT_AFTER_NAME.search(value)
+        if named_unit and not unit:
+            unit = named_unit.group(1)
         pairs.append(f"{name.strip()}：{value}{unit if unit and _NUMERIC_CELL.match(value) else ''}")
     return "；".join(pairs)
 

@@ -22,3 +22,8 @@ def test_cells_before_the_unit_column_keep_no_unit_and_long_cells_are_left_to_th
 
 def test_prose_has_no_table_reading():
     assert table_reading(_row("表｜单位：%", kind="item")) == ""
+
+
+def test_a_unit_written_after_the_rows_name_holds_for_its_numbers():
+    reading = table_reading(_row("表1：完成情况｜主要指标：65岁及以上老年人健康管理率（%）；目标值：≥75；完成值：71.26；完成率：95%"))
+    assert reading == "主要指标：65岁及以上老年人健康管理率（%）；目标值：≥75；完成值：71.26%；完成率：95%"
