@@ -52,3 +52,14 @@ def test_a_document_named_alone_gets_its_overview(real_assistant, question):
 def test_question_about_a_numbered_document_is_judged_on_what_it_asks(real_assistant):
     reply = real_assistant.ask("明政办规〔2023〕5号的起付标准是多少")
     assert reply.kind == "answer" and "5000" in reply.answer
+
+
+@pytest.mark.xfail(strict=True, reason="the gazettes mention 公积金 only in passing; no retrieval signal yet tells a passing mention from an answer (issue 7 remains open)")
+@pytest.mark.parametrize("question", ["福州的公积金怎么提取", "三明公积金贷款最高额度"])
+def test_a_topic_the_gazettes_only_mention_is_not_answered(real_assistant, question):
+    assert real_assistant.ask(question).kind == "not_found"
+
+
+def test_another_countys_staffing_is_not_computed_from_the_citys_plan(real_assistant):
+    reply = real_assistant.ask("沙县区政务服务中心综合窗口要配多少人？")
+    assert reply.kind == "not_found" and reply.calculation is None and "市（三元区）" in reply.answer
