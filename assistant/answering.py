@@ -211,7 +211,7 @@ def quote_sentences(text: str) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
-_NUMERIC_CELL = re.compile(r"^-?\d+(?:\.\d+)?$")
+_NUMERIC_CELL = re.compile(r"^[≥≤><]?-?\d+(?:\.\d+)?$")
 _UNIT_AFTER_NAME = re.compile(r"[\u4e00-\u9fff][（(](%|‰|万?元|万?人|个|张|家|所|项|天|年|岁|公顷|亩|平方米|万张|万人|次)[)）]$")
 
 

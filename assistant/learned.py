@@ -184,12 +184,14 @@ def load_model(path: Path, known: tuple[str, ...] = ()) -> Model | None:
     """The trained model at ``path`` (either kind), or None when it has not been trained yet."""
     if not path.exists():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
     try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
         if data.get("kind") == "trees":
             return TreeEnsemble.from_dict(data, known)
         return LogisticModel.from_dict(data, known)
+    except (KeyError, TypeError, json.JSONDecodeError) as error:  # JSONDecodeError before its base, ValueError
+        raise ValueError(f"{path.name} is not a model file this version can read ({error}); train it again") from None
     except ValueError as error:
         raise ValueError(f"{path.name}: {error}") from None
-    except (KeyError, TypeError) as error:
-        raise ValueError(f"{path.name} is not a model file this version can read ({error}); train it again") from None

@@ -40,7 +40,7 @@ _NO = re.compile(r"^(没有|没|无|否|不是|都没有|没得过|健康|身体
 _YES = re.compile(r"^(有|是|对|得过|有的)")
 _DRUG_CLASS = re.compile(r"([ABCabc])\s*类")
 
-_STAFF_DISTRICT = "三元区"  # the staffing plan is for the 市（三元区）政务服务中心
+_STAFF_PLACES = ("三明市", "三元区")  # the staffing plan is for the 市（三元区）政务服务中心
 # A question about these is about the claim, not about how much it pays.
 _NOT_AN_AMOUNT = frozenset({"how_long", "when", "phone", "where", "url", "who"})
 _STAFF_CONTEXT = re.compile(r"窗口|工作人员|人员|导办|运营管理|外包|一窗|政务服务中心|办事大厅|专窗")
@@ -132,7 +132,7 @@ _NO_HISTORY = re.compile(
 )
 # What the scheme pays at most, from what share, above what threshold: a figure of the
 # rule itself, which the clauses state, not a sum to work out.
-_PARAMETER_ASK = re.compile(r"比例|几成|百分之|最高|最多|封顶|上限|起付|免赔|保额|保险金额")
+_PARAMETER_ASK = re.compile(r"比例|几成|百分之|最高|最多|封顶|上限|起付|保额|保险金额")
 _DRUG_WORDS = re.compile(r"抗癌药|肿瘤药|靶向药|化疗药|特药")
 _VALIDITY_ASK = re.compile(r"有效|失效|过期|到期|还能用|还管用|作废|废止|还在执行|还执行|生效|施行|还算数")
 _EXPIRING_LIST = re.compile(r"哪些.{0,12}(到期|失效|过期)|(到期|失效|过期)的.{0,6}(有哪些|是哪些)")
@@ -200,10 +200,11 @@ class Router:
         history_text = _DRUG_WORDS.sub("", text + " " + answers.get("preexisting", ""))
         conditions, denied = _conditions(history_text)
         preexisting = None
-        if _NO_HISTORY.search(text) or (denied and not conditions):
-            preexisting, conditions = False, ()
-        elif conditions:
+        # A condition named and not denied outweighs "身体还不错": "身体还不错，就是有冠心病" has one.
+        if conditions:
             preexisting = True
+        elif _NO_HISTORY.search(text) or denied:
+            preexisting, conditions = False, ()
         elif "preexisting" in answers:
             preexisting = _yes_no(answers["preexisting"])
         drug = _DRUG_CLASS.search(text + answers.get("drug_class", ""))
@@ -271,7 +272,7 @@ class Router:
         named = _STAFF_CONTEXT.search(text) or any(pattern.search(text) for by, pattern, _ in _STAFF_KEYS if by == "window")
         if not (named and (_HEADCOUNT_ASK.search(text) or _SUM_CHECK.search(text))):
             return None
-        elsewhere = [p.full for p in Gazetteer.load().find(text) if p.level == "county" and p.full != _STAFF_DISTRICT]
+        elsewhere = [p.full for p in Gazetteer.load().find(text) if p.level in ("city", "county") and p.full not in _STAFF_PLACES]
         if elsewhere:
             return Routed("staffing", outside=(
                 f"明政办规〔2023〕4号规定的是市（三元区）政务服务中心的人员配置，没有规定{'、'.join(elsewhere)}的人数；"

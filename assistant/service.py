@@ -95,7 +95,9 @@ class Assistant:
         tokens = lambda text: tokenizer.tokens(self.thesaurus.rewrite(text))  # noqa: E731
         reranker = Reranker.load(index, tokens)
         self.searcher = HybridSearcher(index, embedder, tokenizer, fusion=config.fusion, thesaurus=self.thesaurus, reranker=reranker)
-        self.router = Router(validity.Register.from_documents(index.documents.values(), index.clauses_of, validity.load_aliases(config.aliases)))
+        # Validity of the documents answered from, read by ingestion (the router and the forms use it).
+        self.validity = validity.Register.from_documents(index.documents.values(), index.clauses_of, validity.load_aliases(config.aliases))
+        self.router = Router(self.validity)
         fallback = Composer(tokenizer, index.idf, rewrite=self.thesaurus.rewrite).confidence
         self.judge = Judge(index, tokens, fallback, config.min_confidence)
         self.composer = Composer(
@@ -236,7 +238,8 @@ class Assistant:
         named = [Evidence(c, document, 1.0, None, None) for c in clauses]
         if reference.section.kind == "article" and _BREACH.search(question) and _PENALTY_ASK.search(question):
             label = reference.section.labels[-1]
-            citing = [c for c in self.index.clauses_of(document.doc_id) if label in c.text and c not in clauses]
+            cites = re.compile(rf"(?<!》){label}")  # "《某某法》第十六条" is another law's article
+            citing = [c for c in self.index.clauses_of(document.doc_id) if cites.search(c.text) and c not in clauses]
             named = [Evidence(c, document, 1.0, None, None) for c in citing] + named
         others = [e for e in evidence if e.clause.clause_id not in {c.clause_id for c in clauses}]
         remainder = reference.remainder(query).strip(" ，,。？?的是什么") or query

@@ -113,7 +113,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 chatbot.clear(clear, outputs=outputs, api_visibility="private", queue=False)  # its own trash icon
 
             with gr.Tab("窗口计算器", id="calc-tab"):
-                calculator_forms()
+                calculator_forms(assistant.validity)
     return app
 
 

@@ -81,17 +81,22 @@ def queue_result(arrivals, service_minutes, wait_minutes) -> str:
     return _safely(lambda: staffing.recommend_windows(float(arrivals or 0), float(service_minutes or 0), float(wait_minutes or 0)))
 
 
-def validity_result(document: str, on_text: str) -> str:
-    return _safely(lambda: validity.status(document, _parse_date(on_text) if on_text else date.today()))
+def validity_result(document: str, on_text: str, register: validity.Register | None = None) -> str:
+    return _safely(lambda: validity.status(document, _parse_date(on_text) if on_text else date.today(), register))
 
 
-def expiring_result(until_text: str) -> str:
-    return _safely(lambda: validity.expiring_by(_parse_date(until_text)))
+def expiring_result(until_text: str, register: validity.Register | None = None) -> str:
+    return _safely(lambda: validity.expiring_by(_parse_date(until_text), register=register))
 
 
-def calculator_forms() -> None:
-    """Lay out the forms inside the current Gradio context."""
+def calculator_forms(register: validity.Register | None = None) -> None:
+    """Lay out the forms inside the current Gradio context; ``register`` is the validity of
+    the documents the chat answers from (the configured index when not given)."""
+    from functools import partial
+
     import gradio as gr
+
+    register = register or validity.configured_register()
 
     with gr.Accordion("普惠医联保赔付（2024年三明普惠医联保）", open=True):
         with gr.Row():
@@ -153,12 +158,12 @@ def calculator_forms() -> None:
         gr.Button("估算窗口数").click(queue_result, inputs=[arrivals, service, wait], outputs=out_queue, api_visibility="private")
 
     with gr.Accordion("文件有效期", open=False):
-        documents = [(f"{entry.key} {entry.title}" if entry.key != entry.title else entry.title, entry.key) for entry in validity.configured_register()]
+        documents = [(f"{entry.number} {entry.title}" if entry.number else entry.label, entry.number or entry.title) for entry in register]
         with gr.Row():
-            document = gr.Dropdown(documents, value=documents[0][1], label="文件", scale=3)
+            document = gr.Dropdown(documents, value=documents[0][1] if documents else None, label="文件", scale=3)
             on = gr.Textbox(label="判断日期", value=lambda: date.today().isoformat(), scale=1)
         out_valid = gr.HTML()
-        gr.Button("判断是否有效", variant="primary").click(validity_result, inputs=[document, on], outputs=out_valid, api_visibility="private")
+        gr.Button("判断是否有效", variant="primary").click(partial(validity_result, register=register), inputs=[document, on], outputs=out_valid, api_visibility="private")
         until = gr.Textbox(label="列出在此日期前到期的文件", value=lambda: date.today().isoformat())
         out_expiring = gr.HTML()
-        gr.Button("列出到期文件").click(expiring_result, inputs=[until], outputs=out_expiring, api_visibility="private")
+        gr.Button("列出到期文件").click(partial(expiring_result, register=register), inputs=[until], outputs=out_expiring, api_visibility="private")

@@ -37,11 +37,16 @@ _INNER_TITLE = re.compile(r"《([^》]+)》")
 _SHOWN = 12  # documents listed when a name matches none
 
 
+# What a document's kind says it is not: an explanatory note printed in a gazette is no rule.
+_NOT_RULES = frozenset({"说明"})
+
+
 @dataclass(frozen=True)
 class Validity:
     """One document's validity as its text states it."""
 
-    key: str  # the 文号 (〔〕 form), or the document id when it has none
+    key: str  # the document id (each dated version of a regulation has its own)
+    number: str | None  # the 文号 in 〔〕 form, shared by the versions of one regulation
     title: str
     issued: date | None
     rule: str
@@ -50,6 +55,13 @@ class Validity:
     repeals: tuple[str, ...]
     references: tuple[Reference, ...]
     years: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How the document is named to a user: its 文号, else its title and date."""
+        if self.number:
+            return self.number
+        return self.title + (f"（{self.issued.isoformat()}）" if self.issued else "")
 
 
 def rule_of(document: Document) -> tuple[str, int | None]:
@@ -65,13 +77,14 @@ def rule_of(document: Document) -> tuple[str, int | None]:
     return "none", None
 
 
-def _cn_small(raw: str) -> int:
+def _cn_small(raw: str) -> int | None:
+    """A Chinese numeral up to 99 ("五", "十二", "二十"); None for anything else."""
     if raw.startswith("十"):
         return 10 + _CN_DIGITS.get(raw[1:], 0)
-    if "十" in raw:
-        tens, _, ones = raw.partition("十")
+    tens, ten, ones = raw.partition("十")
+    if ten and tens in _CN_DIGITS and (not ones or ones in _CN_DIGITS):
         return _CN_DIGITS[tens] * 10 + _CN_DIGITS.get(ones, 0)
-    return _CN_DIGITS[raw]
+    return _CN_DIGITS.get(raw)
 
 
 def _verbatim(sentence: str, clauses: list[Clause]) -> tuple[Clause, str] | None:
@@ -91,7 +104,6 @@ def _verbatim(sentence: str, clauses: list[Clause]) -> tuple[Clause, str] | None
 def validity_of(document: Document, clauses: list[Clause]) -> Validity:
     """A document's ``Validity`` from what ingestion read, citing the sentences it read."""
     rule, years = rule_of(document)
-    label = document.canonical_number or document.doc_id
     references = []
     if rule != "none":
         for sentence in (document.validity_note or "").split("；"):
@@ -100,7 +112,8 @@ def validity_of(document: Document, clauses: list[Clause]) -> Validity:
                 clause, quote = found
                 references.append(Reference(doc_number=document.doc_number or document.title, section=clause.section, quote=quote))
     return Validity(
-        key=label,
+        key=document.doc_id,
+        number=document.canonical_number,
         title=document.title,
         issued=document.date,
         rule=rule,
@@ -123,7 +136,7 @@ class Register:
     def from_documents(
         cls, documents: Iterable[Document], clauses_of: Callable[[str], list[Clause]], aliases: Mapping[str, tuple[str, ...]] | None = None
     ) -> Register:
-        return cls((validity_of(d, clauses_of(d.doc_id)) for d in documents), aliases)
+        return cls((validity_of(d, clauses_of(d.doc_id)) for d in documents if d.kind not in _NOT_RULES), aliases)
 
     def __iter__(self):
         return iter(self.entries.values())
@@ -131,23 +144,34 @@ class Register:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def find(self, text: str) -> Validity:
-        """The document a text names: by number (〔〕 or []), by title, or by an everyday name."""
+    def find(self, text: str, on: date | None = None) -> Validity:
+        """The document a text names: by number (〔〕 or []), by title, or by an everyday name.
+
+        Where several dated versions share the number or title, the one issued last on or
+        before ``on`` is meant (the newest when ``on`` is not given)."""
         squashed = re.sub(r"\s+", "", text)
         normalised = canonical_number(squashed) or squashed.replace("[", "〔").replace("]", "〕")
-        by_number = [e for e in self.entries.values() if e.key in normalised]
+        by_number = [e for e in self.entries.values() if e.number and e.number in normalised]
         if by_number:
-            return max(by_number, key=lambda e: len(e.key))
+            longest = max(len(e.number) for e in by_number)
+            return _version([e for e in by_number if len(e.number) == longest], on)
         by_title = [e for e in self.entries.values() if any(t and t in squashed for t in _titles(e.title))]
-        if len(by_title) == 1:
-            return by_title[0]
-        by_alias = [e for e in self.entries.values() if any(a in squashed for a in self.aliases.get(e.key, ()))]
+        if by_title and len({e.title for e in by_title}) == 1:
+            return _version(by_title, on)
+        by_alias = [e for e in self.entries.values() if any(a in squashed for a in self.aliases.get(e.number or "", ()))]
         matches = by_title or by_alias
         if len(matches) == 1:
             return matches[0]
         if matches:
             raise CalculationError(f"问题可能指以下多份文件，请说明是哪一份：{_names(matches)}")
         raise CalculationError(f"没有认出是哪份文件。已收录 {len(self.entries)} 份，例如：{_names(list(self.entries.values())[:_SHOWN])}")
+
+
+def _version(entries: list[Validity], on: date | None) -> Validity:
+    """Of one document's dated versions, the last issued on or before ``on`` (else the newest)."""
+    dated = sorted(entries, key=lambda e: e.issued or date.min)
+    before = [e for e in dated if on is None or e.issued is None or e.issued <= on]
+    return (before or dated)[-1]
 
 
 def _titles(title: str) -> tuple[str, ...]:
@@ -157,7 +181,7 @@ def _titles(title: str) -> tuple[str, ...]:
 
 
 def _names(entries: list[Validity]) -> str:
-    return "、".join(f"{e.key}（{e.title}）" if e.key != e.title else e.title for e in entries)
+    return "、".join(f"{e.number}（{e.title}）" if e.number else e.label for e in entries)
 
 
 def load_aliases(path: Path) -> dict[str, tuple[str, ...]]:
@@ -172,12 +196,21 @@ def load_aliases(path: Path) -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def configured_register() -> Register:
-    """The register of the configured corpus, read by ingestion's own parser (for the command
-    line, the tools and the forms, which run without an index)."""
+    """The register of the configured live index (for the command line, the tools and the
+    forms); before any index is built, of the configured corpus read by ingestion's parser."""
     from assistant import settings
     from ingest.corpus import discover, parse
+    from ingest.errors import IndexMissingError
+    from ingest.index import ClauseIndex
 
     config = settings.load()
+    aliases = load_aliases(config.aliases)
+    try:
+        index = ClauseIndex.open(config.index_dir)
+    except IndexMissingError:
+        index = None
+    if index is not None:
+        return Register.from_documents(index.documents.values(), index.clauses_of, aliases)
     documents: list[Document] = []
     clauses: dict[str, list[Clause]] = {}
     for folder in config.corpus:
@@ -186,14 +219,14 @@ def configured_register() -> Register:
             documents += result.documents
             for clause in result.clauses:
                 clauses.setdefault(clause.doc_id, []).append(clause)
-    return Register.from_documents(documents, lambda doc_id: clauses.get(doc_id, []), load_aliases(config.aliases))
+    return Register.from_documents(documents, lambda doc_id: clauses.get(doc_id, []), aliases)
 
 
 def status(doc: str, on: date, register: Register | None = None) -> Calculation:
     """Whether ``doc`` (number, title or everyday name) is in force on ``on``, with the sentence that decides it."""
-    entry = (register or configured_register()).find(doc)
+    entry = (register or configured_register()).find(doc, on)
     issued = f"，{entry.issued.isoformat()} 印发" if entry.issued else ""
-    steps = [f"文件：{entry.title}" + (f"（{entry.key}）" if entry.key != entry.title else "") + f"{issued}。"]
+    steps = [f"文件：{entry.title}" + (f"（{entry.number}）" if entry.number else "") + f"{issued}。"]
     warnings: list[str] = []
     if entry.rule == "none":
         steps.append(f"{_NONE_STATED}，无法仅凭文件本身判断 {on.isoformat()} 是否仍然有效。")
@@ -214,10 +247,12 @@ def status(doc: str, on: date, register: Register | None = None) -> Calculation:
             if not entry.valid_until:
                 warnings.append("文件未规定终止日期；是否已被修改或废止，文件本身无法说明。")
     if entry.repeals:
-        steps.append("该文件同时废止：" + "、".join(entry.repeals) + "。")
+        own = set(_titles(entry.title)) | {f"《{t}》" for t in _titles(entry.title)}
+        repealed = [f"此前施行的同名文件{r}" if r in own else r for r in entry.repeals]
+        steps.append("该文件同时废止：" + "、".join(repealed) + "。")
     return Calculation(
         name="document_validity",
-        inputs={"document": entry.key, "date": on},
+        inputs={"document": entry.label, "date": on},
         value=value,
         unit="状态",
         steps=tuple(steps),
@@ -236,7 +271,7 @@ def expiring_by(until: date, since: date | None = None, register: Register | Non
         (e for e in entries if e.valid_until and e.valid_until <= until and (since is None or e.valid_until >= since)),
         key=lambda e: (e.valid_until, e.issued or date.min, e.key),
     )
-    steps = [f"{e.title}（{e.key}）有效期至 {e.valid_until.isoformat()}。" for e in hits]
+    steps = [f"{e.title}" + (f"（{e.number}）" if e.number else "") + f"有效期至 {e.valid_until.isoformat()}。" for e in hits]
     undated = [e for e in entries if e.rule in ("none", "in_force_from")]
     if not hits:
         steps.append("没有文件在这段时间内到期。")
@@ -245,7 +280,7 @@ def expiring_by(until: date, since: date | None = None, register: Register | Non
     return Calculation(
         name="documents_expiring",
         inputs={"until": until, "since": since},
-        value=[e.key for e in hits],
+        value=[e.label for e in hits],
         unit="文件",
         steps=(f"查找有效期最后一天在 {span} 的文件：",) + tuple(steps),
         citations=tuple(r for e in hits for r in e.references),

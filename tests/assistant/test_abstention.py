@@ -68,3 +68,11 @@ def test_probability_is_monotone_in_a_positive_weight():
 def test_unknown_feature_names_are_refused():
     with pytest.raises(ValueError, match="unknown features"):
         LogisticModel.from_dict({"features": ["nope"], "mean": [0], "scale": [1], "weights": [1], "bias": 0, "threshold": 0.5}, FEATURES)
+
+
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]"])
+def test_a_corrupt_model_file_says_to_train_again(tmp_path, text):
+    path = tmp_path / f"corrupt{len(text)}.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="train it again"):
+        load_model(path, FEATURES)

@@ -26,4 +26,4 @@ def test_prose_has_no_table_reading():
 
 def test_a_unit_written_after_the_rows_name_holds_for_its_numbers():
     reading = table_reading(_row("表1：完成情况｜主要指标：65岁及以上老年人健康管理率（%）；目标值：≥75；完成值：71.26；完成率：95%"))
-    assert reading == "主要指标：65岁及以上老年人健康管理率（%）；目标值：≥75；完成值：71.26%；完成率：95%"
+    assert reading == "主要指标：65岁及以上老年人健康管理率（%）；目标值：≥75%；完成值：71.26%；完成率：95%"

@@ -15,8 +15,9 @@ from eval.grounding import numbers, ungrounded_numbers
 from eval.runner import load_dataset
 
 DATASETS = Path(__file__).resolve().parents[2] / "eval" / "datasets"
-# An identifier such as recommend_windows or doc_id: code talk, never shown to a user.
-_IDENTIFIER = re.compile(r"[A-Za-z]+_[A-Za-z_]+")
+# An identifier such as recommend_windows, or an internal document id such as
+# fujian-2022-11/说明: code talk, never shown to a user.
+_IDENTIFIER = re.compile(r"[A-Za-z]+_[A-Za-z_]+|[a-z]+-\d{4}-\d+/")
 
 CITED = Citation("c1", "d1", "明政办规〔2023〕5号", "方案", "三、（六）", "起付标准为 5000 元，赔付比例 70%。")
 
@@ -50,18 +51,23 @@ def test_the_date_the_asker_gave_grounds_a_validity_note():
     assert ungrounded_numbers(answer, context=[date(2026, 11, 30).isoformat()]) == []
 
 
+# A fixed date for questions that carry none, so the test does not change with the calendar.
+AS_OF = date(2026, 11, 30)
+
+
 @pytest.mark.integration
 def test_every_benchmark_answer_shows_only_grounded_numbers_and_plain_words(real_assistant):
     paths = sorted(DATASETS.glob("*.jsonl")) + sorted((DATASETS / "heldout").glob("*.jsonl"))
     ungrounded, leaked, asked = [], [], 0
     for path in paths:
         for item in load_dataset(path):
-            as_of = item.as_of or date.today()
+            as_of = item.as_of or AS_OF
             answer = real_assistant.ask(item.question, list(item.history), as_of)
             asked += 1
+            # Ids only: the held-out questions are not to be read while fixing what this finds.
             missing = ungrounded_numbers(answer, real_assistant.index, [as_of.isoformat()])
             if missing:
-                ungrounded.append((item.id, item.question, missing))
+                ungrounded.append((item.id, missing))
             if _IDENTIFIER.search(answer.answer):
                 leaked.append((item.id, _IDENTIFIER.findall(answer.answer)))
     assert asked > 800

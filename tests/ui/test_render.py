@@ -215,6 +215,8 @@ def test_not_found_page_is_chinese_and_escaped():
 
 
 class _FakeAssistant:
+    validity = None  # the forms read the configured corpus
+
     def __init__(self, result=None, error=None):
         self.result, self.error, self.calls = result, error, []
 

@@ -95,3 +95,22 @@ def test_asking_the_schemes_own_figure_is_a_lookup_not_a_sum(question):
 def test_saying_one_is_healthy_answers_the_preexisting_question(said):
     routed = ROUTER.route(f"{said}，在三明住院医保报销后自付了5万元，普惠医联保能赔多少？", [], date(2024, 6, 1))
     assert routed.calculation is not None and routed.calculation.value == 45000
+
+
+@pytest.mark.parametrize(
+    "said", ["身体还不错，就是有冠心病", "我没什么大病，就是有糖尿病伴并发症", "身体一直挺好，去年查出恶性肿瘤"]
+)
+def test_a_named_condition_outweighs_feeling_healthy(said):
+    routed = ROUTER.route(f"{said}，在三明住院自付了5万元，普惠医联保能赔多少？", [], date(2024, 6, 1))
+    assert routed.calculation is not None and routed.calculation.value == 22500
+
+
+@pytest.mark.parametrize("question", ["福州市政务服务中心综合窗口要配多少人？", "厦门的一窗受理窗口要配几个人？"])
+def test_another_citys_centre_is_outside_the_staffing_plan(question):
+    routed = ROUTER.route(question, [], date(2024, 6, 1))
+    assert routed is not None and routed.calculation is None and "没有规定" in routed.outside
+
+
+def test_the_city_itself_is_inside_the_staffing_plan():
+    routed = ROUTER.route("三明市政务服务中心综合窗口一共要配多少人？", [], date(2024, 6, 1))
+    assert routed.calculation is not None

@@ -31,10 +31,11 @@ def test_status_case(case, register):
     assert result.value == case["expect"]
 
 
-def test_every_document_is_in_the_register_with_its_dates(register, parsed):
+def test_every_rule_is_in_the_register_with_its_dates_and_notes_are_not(register, parsed):
     documents, _, _ = parsed
-    assert len(register) == len(documents)
-    for document in documents.values():
+    rules = [d for d in documents.values() if d.kind != "说明"]
+    assert len(register) == len(rules) == len(documents) - 1
+    for document in rules:
         entry = register.find(document.canonical_number or document.title)
         assert (entry.valid_from, entry.valid_until, entry.issued) == (document.valid_from, document.valid_until, document.date)
 
@@ -73,8 +74,8 @@ def test_unknown_document_lists_examples(register):
 
 
 def test_a_name_two_documents_share_is_asked_about():
-    entry = validity.Validity("甲〔2023〕1号", "甲方案", None, "none", None, None, (), ())
-    other = validity.Validity("甲〔2023〕2号", "乙方案", None, "none", None, None, (), ())
+    entry = validity.Validity("甲〔2023〕1号", "甲〔2023〕1号", "甲方案", None, "none", None, None, (), ())
+    other = validity.Validity("甲〔2023〕2号", "甲〔2023〕2号", "乙方案", None, "none", None, None, (), ())
     register = validity.Register([entry, other], {"甲〔2023〕1号": ("方案",), "甲〔2023〕2号": ("方案",)})
     with pytest.raises(CalculationError, match="请说明是哪一份"):
         register.find("这个方案还有效吗")
@@ -83,3 +84,27 @@ def test_a_name_two_documents_share_is_asked_about():
 def test_reversed_range_is_refused(register):
     with pytest.raises(CalculationError, match="晚于截止日期"):
         validity.expiring_by(date(2024, 1, 1), since=date(2025, 1, 1), register=register)
+
+
+def _version(doc_id: str, issued: date) -> validity.Validity:
+    return validity.Validity(doc_id, "国务院令第306号", "专利法实施细则", issued, "in_force_from", issued, None, (), ())
+
+
+def test_versions_sharing_a_number_are_kept_and_the_one_in_force_is_meant():
+    register = validity.Register([_version("专利法实施细则(2010-01-09)", date(2010, 1, 9)), _version("专利法实施细则(2023-12-11)", date(2023, 12, 11))])
+    assert len(register) == 2
+    assert register.find("国务院令第306号", date(2020, 1, 1)).key == "专利法实施细则(2010-01-09)"
+    assert register.find("专利法实施细则还有效吗", date(2025, 1, 1)).key == "专利法实施细则(2023-12-11)"
+    assert register.find("国务院令第306号").key == "专利法实施细则(2023-12-11)"
+
+
+def test_a_document_without_a_number_is_named_by_title_and_date_never_by_id():
+    entry = validity.Validity("上海航运交易所管理规定(1996-10-03)", None, "上海航运交易所管理规定", date(1996, 10, 3), "none", None, None, (), ())
+    result = validity.status("上海航运交易所管理规定", date(2024, 1, 1), validity.Register([entry]))
+    assert result.inputs["document"] == "上海航运交易所管理规定（1996-10-03）"
+    assert not any("(1996-10-03)" in step for step in result.steps)
+
+
+def test_repealing_the_earlier_namesake_says_so(register):
+    result = validity.status("福建省人民政府令第228号", date(2024, 1, 1), register)
+    assert any("此前施行的同名文件" in step for step in result.steps)
