@@ -26,6 +26,7 @@ from pathlib import Path
 
 from assistant.focus import unmet
 from assistant.learned import Model, load_model
+from ingest.chunking import reading_sentences
 from ingest.tokenizer import normalise
 
 MODEL_FILE = Path(__file__).with_name("abstention.json")
@@ -68,7 +69,6 @@ _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 # Asking how things stand in the world (this year, who won, what was reached), which a
 # rule written beforehand cannot say.
 ACTUAL_STATE = re.compile(r"今年|现在|目前|当前|最新|本届|这一届|这次|实际|已经|达到了|哪家(公司|企业|医院|银行)|中标|获奖名单|谁拿|拿了")
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def signals(query: str, evidence: list[EvidenceView], reader: SignalReader) -> d
 
     def best_sentence(text: str) -> str:
         """The sentence of the text that covers the most of the question."""
-        return max(_SENTENCE.findall(text) or [text], key=coverage)
+        return max(reading_sentences(text) or [text], key=coverage)
 
     top = evidence[:3]
     pairs = {query[i : i + 2] for i in range(len(query) - 1)}

@@ -16,16 +16,13 @@ from assistant.abstention import CLOCK, CLOCK_QUESTION, MONEY, MONEY_QUESTION, A
 from assistant.focus import focus, gives
 from assistant.types import Answer, Citation, Retrieved
 from ingest.tokenizer import ChineseTokenizer, normalise
+from ingest.chunking import reading_sentences
 from ingest.types import Clause, Document
 
 _ASKS_WHO = re.compile(r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|牵头|负责|配合")
 _DUTY_LINE = re.compile(r"^\s*[〔（(]?(牵头单位|责任单位)")
 _ASKS_NUMBER = re.compile(r"多少|几|比例|金额|多久|多长|期限|时限|哪天|什么时候|何时|日期|标准")
 _DIGIT = re.compile(r"\d")
-_SENTENCE_END = re.compile(r"[^。；！？!?;]*(?:[。；！？!?;]+|$)")
-# A line break ends a sentence only before a new item or after a colon; elsewhere it is
-# where the printed page wrapped ("县(区)级以\n上为政务服务中心").
-_NEW_ITEM = re.compile(r"\n(?=\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.．、]|[①-⑳]|[一二三四五六七八九十]+、|[^\n]*\t))|(?<=[：:])\n")
 # A second clause is quoted when its re-ranker probability is at least this share of the
 # first's (chosen on the development set).
 RUNNER_UP_RATIO = 0.8
@@ -167,7 +164,7 @@ class Composer:
         """What to quote from a clause: all of a short clause, else the sentences that share
         most words with the question (plus its 牵头/责任单位 lines when the question asks who),
         in reading order."""
-        sentences = quote_sentences(clause.text)
+        sentences = reading_sentences(clause.text)
         if len(sentences) <= limit or len(clause.text) <= whole:
             return sentences
         duty = [i for i, s in enumerate(sentences) if _DUTY_LINE.match(s)] if _ASKS_WHO.search(query) else []
@@ -192,23 +189,6 @@ class Composer:
         # A second sentence only when it is nearly as relevant and not a table fragment.
         keep = [ranked[0]] + [i for i in ranked[1:limit] if score(sentences[i]) >= 0.6 * best and len(sentences[i]) >= 12]
         return [sentences[i] for i in sorted(set(keep) | set(duty))]
-
-
-def quote_sentences(text: str) -> list[str]:
-    r"""The sentences of a clause for quoting, each a verbatim piece of it, in order.
-
-    >>> quote_sentences("县(区)级以\n上为政务服务中心,村为便民服务站。其余\n（一）照办。")
-    ['县(区)级以\n上为政务服务中心,村为便民服务站。', '其余\n', '（一）照办。']
-    """
-    pieces = []
-    for match in _SENTENCE_END.finditer(text):
-        sentence = match.group(0)
-        start = 0
-        for item in _NEW_ITEM.finditer(sentence):
-            pieces.append(sentence[start : item.end()])
-            start = item.end()
-        pieces.append(sentence[start:])
-    return [p for p in pieces if p.strip()]
 
 
 _NUMERIC_CELL = re.compile(r"^[≥≤><]?-?\d+(?:\.\d+)?$")

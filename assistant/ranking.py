@@ -27,6 +27,7 @@ from pathlib import Path
 from assistant.abstention import ASKING_WORDS
 from assistant.focus import unmet
 from assistant.learned import LogisticModel
+from ingest.chunking import reading_sentences
 from ingest.tokenizer import normalise
 
 MODEL_FILE = Path(__file__).with_name("ranking.json")
@@ -64,7 +65,6 @@ _WHO_LINE = re.compile(r"牵头单位|责任单位|负责|主管部门|由[\u4e0
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年底|年内|日前|日起")
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 _PREAMBLE = {"印发通知", "前言", "结语", "notice"}
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 
 
 def pair_features(
@@ -104,7 +104,7 @@ def pair_features(
         "length": math.log1p(len(clause.text)),
         "is_preamble": float(bool(set(clause.labels) & _PREAMBLE) or clause.kind == "notice"),
         "is_table_row": float(clause.kind == "table_row"),
-        "coverage_sentence": max((coverage(sentence) for sentence in _SENTENCE.findall(text)), default=0.0),
+        "coverage_sentence": max((coverage(sentence) for sentence in reading_sentences(text)), default=0.0),
         "coverage_vs_best": covered - best_coverage if best_coverage is not None else 0.0,
         "bigram_heading": sum(1 for p in pairs if p in heading) / len(pairs) if pairs else 0.0,
         "coverage_title": coverage(title),

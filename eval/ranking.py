@@ -20,7 +20,7 @@ import numpy as np
 
 from assistant.learned import LogisticModel
 from assistant.ranking import FEATURES, MODEL_FILE, POOL
-from assistant.service import Assistant
+from assistant.service import Assistant, search_scope
 from eval.metrics import fold
 from eval.runner import Item
 from eval.training import fit_logistic, predict, stamp
@@ -45,7 +45,8 @@ def groups(assistant: Assistant, items: list[Item], progress=None) -> list[Group
         usable = [i for i in items if i.answerable and i.evidence]
         for number, item in enumerate(usable, start=1):
             query = assistant.query_for(item.question, list(item.history))
-            scope = tuple(d.doc_id for d in assistant.catalogue.read(item.question, item.as_of).documents)
+            # The same query and document scope as answering (``Assistant.gather``).
+            scope = search_scope(assistant.catalogue.read(item.question, item.as_of))
             hits = assistant.searcher.search(query, k=POOL, doc_ids=scope)
             quote = fold(item.evidence[0])
             labels = [int(quote in fold(assistant.index.clauses[h.clause_id].text)) for h in hits]

@@ -12,11 +12,35 @@ import re
 from ingest.types import Chunk, Clause, Document
 
 _SENTENCE = re.compile(r"[^。；！？\n]*(?:[。；！？]|\n|$)")
+_SENTENCE_END = re.compile(r"[^。；！？!?;]*(?:[。；！？!?;]+|$)")
+# A line break ends a sentence only before a new item or after a colon; elsewhere it is
+# where the printed page wrapped ("县(区)级以\n上为政务服务中心").
+_NEW_ITEM = re.compile(r"\n(?=\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.．、]|[①-⑳]|[一二三四五六七八九十]+、|[^\n]*\t))|(?<=[：:])\n")
 
 
 def split_sentences(text: str) -> list[str]:
     """Split Chinese text after 。；！？ and line breaks, keeping the punctuation."""
     return [s for s in (m.group(0) for m in _SENTENCE.finditer(text)) if s.strip()]
+
+
+def reading_sentences(text: str) -> list[str]:
+    r"""A clause's sentences as a reader sees them (for quoting, and for judging which sentence
+    answers), each a verbatim piece of it, in order. Unlike ``split_sentences`` (chunk cuts), a
+    line break alone does not end a sentence.
+
+    >>> reading_sentences("县(区)级以\n上为政务服务中心,村为便民服务站。其余\n（一）照办。")
+    ['县(区)级以\n上为政务服务中心,村为便民服务站。', '其余\n', '（一）照办。']
+    """
+    pieces = []
+    for match in _SENTENCE_END.finditer(text):
+        sentence = match.group(0)
+        start = 0
+        for item in _NEW_ITEM.finditer(sentence):
+            pieces.append(sentence[start : item.end()])
+            start = item.end()
+        pieces.append(sentence[start:])
+    return [p for p in pieces if p.strip()]
+
 
 
 class Chunker:
