@@ -146,7 +146,7 @@ class Routed:
     calculation: Calculation | None = None
     clarify: str | None = None
     inputs: dict = field(default_factory=dict)
-    outside: str | None = None  # why the rule does not reach what was asked (another county's centre)
+    outside: str | None = None  # why the rule does not reach what was asked (another place's centre)
 
 
 class Router:
@@ -325,12 +325,12 @@ class Router:
             until = mentioned[-1] if mentioned else as_of
             since = mentioned[0] if len(mentioned) > 1 else None
             return Routed("validity", calculation=validity.expiring_by(until, since, register))
+        on = mentioned[0] if mentioned else as_of
         try:
-            document = register.find(text)
+            document = register.find(text, on)
         except CalculationError:
             return None
-        on = mentioned[0] if mentioned else as_of
-        return Routed("validity", calculation=validity.status(document.key, on, register))
+        return Routed("validity", calculation=validity.status(document, on, register))
 
 
 # "2024年9月27日之后5个工作日": the count follows the word "after".

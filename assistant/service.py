@@ -33,11 +33,11 @@ from ingest.index import ClauseIndex
 from ingest.tokenizer import ChineseTokenizer
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-# Words that ask what a named document is, not something in it: "闽政〔2022〕24号是什么文件".
 # "违反第五十一条的，罚多少": the article named is what was broken; the answer is the clause
 # that punishes breaking it.
 _BREACH = re.compile(r"违反|违背|不(具备|符合|遵守|执行)|未(按|依照|执行|遵守|履行)")
 _PENALTY_ASK = re.compile(r"罚|处罚|处分|责任|后果|怎么处理|会怎样|吊销|没收")
+# Words that ask what a named document is, not something in it: "闽政〔2022〕24号是什么文件".
 _ABOUT_DOCUMENT = frozenset("文件 内容 主要 讲 说 讲的 规定 介绍 概括 一下 全文 这个 哪个".split())
 
 EXAMPLES: tuple[str, ...] = (

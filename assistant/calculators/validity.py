@@ -222,9 +222,10 @@ def configured_register() -> Register:
     return Register.from_documents(documents, lambda doc_id: clauses.get(doc_id, []), aliases)
 
 
-def status(doc: str, on: date, register: Register | None = None) -> Calculation:
-    """Whether ``doc`` (number, title or everyday name) is in force on ``on``, with the sentence that decides it."""
-    entry = (register or configured_register()).find(doc, on)
+def status(doc: str | Validity, on: date, register: Register | None = None) -> Calculation:
+    """Whether ``doc`` (a register entry, or its number, title or everyday name) is in force on
+    ``on``, with the sentence that decides it."""
+    entry = doc if isinstance(doc, Validity) else (register or configured_register()).find(doc, on)
     issued = f"，{entry.issued.isoformat()} 印发" if entry.issued else ""
     steps = [f"文件：{entry.title}" + (f"（{entry.number}）" if entry.number else "") + f"{issued}。"]
     warnings: list[str] = []

@@ -108,3 +108,12 @@ def test_a_document_without_a_number_is_named_by_title_and_date_never_by_id():
 def test_repealing_the_earlier_namesake_says_so(register):
     result = validity.status("福建省人民政府令第228号", date(2024, 1, 1), register)
     assert any("此前施行的同名文件" in step for step in result.steps)
+
+
+def test_the_router_asks_about_the_version_in_force_on_the_date_named():
+    from assistant.router import Router
+
+    old = validity.Validity("专利法实施细则(2010-01-09)", "国务院令第306号", "专利法实施细则", date(2010, 1, 9), "in_force_from", date(2010, 2, 1), None, (), ())
+    new = validity.Validity("专利法实施细则(2023-12-11)", "国务院令第306号", "专利法实施细则", date(2023, 12, 11), "in_force_from", date(2024, 1, 20), None, (), ())
+    routed = Router(validity.Register([old, new])).route("专利法实施细则在2015年6月1日还有效吗？", [], date(2026, 1, 1))
+    assert routed.calculation.value == "有效" and any("2010-01-09" in step for step in routed.calculation.steps)
