@@ -147,8 +147,8 @@ class Register:
     def find(self, text: str, on: date | None = None) -> Validity:
         """The document a text names: by number (〔〕 or []), by title, or by an everyday name.
 
-        Where several dated versions share the number or title, the one issued last on or
-        before ``on`` is meant (the newest when ``on`` is not given)."""
+        Where several dated versions share the number or title, the one in force on ``on`` is
+        meant (the newest when ``on`` is not given)."""
         squashed = re.sub(r"\s+", "", text)
         normalised = canonical_number(squashed) or squashed.replace("[", "〔").replace("]", "〕")
         by_number = [e for e in self.entries.values() if e.number and e.number in normalised]
@@ -156,6 +156,9 @@ class Register:
             longest = max(len(e.number) for e in by_number)
             return _version([e for e in by_number if len(e.number) == longest], on)
         by_title = [e for e in self.entries.values() if any(t and t in squashed for t in _titles(e.title))]
+        if by_title:  # "烟草专卖法实施条例" names that, not also a shorter title inside it
+            longest = max(max(len(t) for t in _titles(e.title) if t in squashed) for e in by_title)
+            by_title = [e for e in by_title if any(len(t) == longest and t in squashed for t in _titles(e.title))]
         if by_title and len({e.title for e in by_title}) == 1:
             return _version(by_title, on)
         by_alias = [e for e in self.entries.values() if any(a in squashed for a in self.aliases.get(e.number or "", ()))]
@@ -168,9 +171,11 @@ class Register:
 
 
 def _version(entries: list[Validity], on: date | None) -> Validity:
-    """Of one document's dated versions, the last issued on or before ``on`` (else the newest)."""
-    dated = sorted(entries, key=lambda e: e.issued or date.min)
-    before = [e for e in dated if on is None or e.issued is None or e.issued <= on]
+    """Of one document's dated versions, the last to take effect on or before ``on`` (else the
+    newest): a revision published in December but in force from January is not yet meant."""
+    started = lambda e: e.valid_from or e.issued or date.min  # noqa: E731
+    dated = sorted(entries, key=started)
+    before = [e for e in dated if on is None or started(e) <= on]
     return (before or dated)[-1]
 
 

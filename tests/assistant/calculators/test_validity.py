@@ -117,3 +117,17 @@ def test_the_router_asks_about_the_version_in_force_on_the_date_named():
     new = validity.Validity("专利法实施细则(2023-12-11)", "国务院令第306号", "专利法实施细则", date(2023, 12, 11), "in_force_from", date(2024, 1, 20), None, (), ())
     routed = Router(validity.Register([old, new])).route("专利法实施细则在2015年6月1日还有效吗？", [], date(2026, 1, 1))
     assert routed.calculation.value == "有效" and any("2010-01-09" in step for step in routed.calculation.steps)
+
+
+def test_a_revision_is_meant_only_once_it_takes_effect():
+    old = validity.Validity("条例(2010-01-09)", None, "某条例", date(2010, 1, 9), "in_force_from", date(2010, 2, 1), None, (), ())
+    new = validity.Validity("条例(2023-12-11)", None, "某条例", date(2023, 12, 11), "in_force_from", date(2024, 1, 20), None, (), ())
+    register = validity.Register([old, new])
+    assert register.find("某条例", date(2024, 1, 1)).key == "条例(2010-01-09)"
+    assert register.find("某条例", date(2024, 1, 20)).key == "条例(2023-12-11)"
+
+
+def test_the_longest_title_named_is_meant():
+    short = validity.Validity("甲法", None, "烟草专卖法", None, "none", None, None, (), ())
+    long = validity.Validity("甲法实施条例", None, "烟草专卖法实施条例", None, "none", None, None, (), ())
+    assert validity.Register([short, long]).find("烟草专卖法实施条例还有效吗").key == "甲法实施条例"
