@@ -90,6 +90,8 @@ def _everyday_words(min_frequency: int = 1000) -> frozenset[str]:
     if spec is None or not spec.submodule_search_locations:
         return frozenset()
     path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    if not path.exists():
+        return frozenset()
     words = set()
     with path.open(encoding="utf-8") as lines:
         for line in lines:
