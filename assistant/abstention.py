@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.focus import unmet
-from assistant.learned import Model, load_model
+from assistant.learned import Model, load_model, load_or_none
 from ingest.chunking import reading_sentences
 from ingest.tokenizer import normalise
 
@@ -50,7 +50,6 @@ FEATURES: tuple[str, ...] = (
     "missing_peak_top1",
     "missing_peak_top3",
     "focus_unmet_sentence",
-    "asks_actual_state",
 )
 
 # Words of the asking, not of the thing asked about: they never appear in clauses.
@@ -66,9 +65,6 @@ CLOCK_QUESTION = re.compile(r"几点")
 CLOCK = re.compile(r"\d{1,2}\s*[:：点时]")
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})\s*年?")
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
-# Asking how things stand in the world (this year, who won, what was reached), which a
-# rule written beforehand cannot say.
-ACTUAL_STATE = re.compile(r"今年|现在|目前|当前|最新|本届|这一届|这次|实际|已经|达到了|哪家(公司|企业|医院|银行)|中标|获奖名单|谁拿|拿了")
 
 
 @dataclass(frozen=True)
@@ -141,7 +137,6 @@ def signals(query: str, evidence: list[EvidenceView], reader: SignalReader) -> d
         "missing_peak_top1": missing_peak(top[0].text) if top else 1.0,
         "missing_peak_top3": min((missing_peak(e.text) for e in top), default=1.0),
         "focus_unmet_sentence": unmet(query, best_sentence(top[0].text)) if top else 1.0,
-        "asks_actual_state": float(bool(ACTUAL_STATE.search(query))),
     }
 
 
@@ -166,7 +161,7 @@ class Judge:
 
     def __init__(self, index, tokens: Callable[[str], list[str]], fallback, fallback_threshold: float, model: Model | None = None):
         self.index = index
-        model = model if model is not None else load_model(MODEL_FILE, FEATURES)
+        model = model if model is not None else load_or_none(MODEL_FILE, FEATURES, load_model)
         if model is not None and not model.applies_to(index.embedder_fingerprint):
             model = None
         self.model = model

@@ -16,11 +16,14 @@ Usage::
 from __future__ import annotations
 
 import json
+import logging
 import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,16 @@ class TreeEnsemble:
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_dict(), ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def load_or_none(path: Path, known: tuple[str, ...], loader) -> object | None:
+    """A model the code can read, or None with a warning that says to train it again (so that
+    training a new model never needs the old one to load)."""
+    try:
+        return loader(path, known)
+    except ValueError as error:
+        log.warning("%s; answering without it until it is trained again", error)
+        return None
 
 
 class Model(Protocol):

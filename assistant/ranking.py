@@ -26,7 +26,7 @@ from pathlib import Path
 
 from assistant.abstention import ASKING_WORDS
 from assistant.focus import unmet
-from assistant.learned import LogisticModel
+from assistant.learned import LogisticModel, load_or_none
 from ingest.chunking import reading_sentences
 from ingest.tokenizer import normalise
 
@@ -121,7 +121,7 @@ class Reranker:
 
     @classmethod
     def load(cls, index, tokens: Callable[[str], list[str]], path: Path = MODEL_FILE) -> Reranker:
-        return cls(index, tokens, LogisticModel.load(path, FEATURES))
+        return cls(index, tokens, load_or_none(path, FEATURES, LogisticModel.load))
 
     def features(self, query: str, pool: list) -> list[dict[str, float]]:
         words = [w for w in dict.fromkeys(self.tokens(query)) if w not in ASKING_WORDS and w.strip()]

@@ -76,3 +76,12 @@ def test_a_corrupt_model_file_says_to_train_again(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match="train it again"):
         load_model(path, FEATURES)
+
+
+def test_a_model_trained_on_other_features_is_set_aside_with_a_warning(tmp_path, caplog):
+    from assistant.learned import load_or_none
+
+    path = tmp_path / "old.json"
+    path.write_text('{"features": ["a_feature_since_removed"], "mean": [0], "scale": [1], "weights": [1], "bias": 0}', encoding="utf-8")
+    assert load_or_none(path, FEATURES, load_model) is None
+    assert "train" in caplog.text
