@@ -21,6 +21,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from assistant import settings  # noqa: E402
 from assistant.errors import AssistantError, IngestError  # noqa: E402
 from assistant.types import Turn  # noqa: E402
+from cli.calc import add_commands as add_calc_commands  # noqa: E402
+from cli.calc import run_command as run_calc_command  # noqa: E402
 
 
 class UsageError(AssistantError):
@@ -85,40 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default: 7860)")
     serve.set_defaults(handler=_serve)
 
-    calc = commands.add_parser("calc", help="run a calculator directly (payout, deadline, staffing, validity)")
-    calculators = calc.add_subparsers(dest="calculator")
-    pay = calculators.add_parser("payout", help="三明普惠医联保 2024 payout for one claim")
-    pay.add_argument("--liability", required=True, choices=["inpatient_in_area", "inpatient_out_of_area", "outpatient_special", "tumour_drugs", "rare_disease_drugs"])
-    pay.add_argument("--amount", required=True, type=float, help="cost left after basic insurance and 大病保险 (yuan)")
-    group = pay.add_mutually_exclusive_group()
-    group.add_argument("--preexisting", action="store_true", default=None, help="the insured is in the 特定既往症 group")
-    group.add_argument("--healthy", dest="preexisting", action="store_false", help="the insured has no 特定既往症")
-    group.add_argument("--condition", action="append", default=[], help="a condition by name (慢阻肺, 冠心病…); repeatable")
-    pay.add_argument("--relief", action="store_true", help="the insured is a 救助对象")
-    pay.add_argument("--drug-class", choices=["A", "B", "C"])
-    pay.add_argument("--deductible-used", type=float, default=0.0)
-    pay.add_argument("--paid-this-year", type=float, default=0.0)
-    pay.add_argument("--self-paid-this-year", type=float, default=0.0)
-    pay.add_argument("--participation-rate", type=float, help="city-wide enrolment rate, e.g. 0.25")
-    valid = calculators.add_parser("validity", help="is a document in force on a date; which lapse by a date")
-    valid.add_argument("--doc", help="document number or everyday name (普惠医联保)")
-    valid.add_argument("--date", type=_date, help="the date to judge (default: today)")
-    valid.add_argument("--expiring-by", type=_date, metavar="YYYY-MM-DD", help="list documents whose last valid day is on or before this date")
-    valid.add_argument("--since", type=_date, metavar="YYYY-MM-DD")
-    dead = calculators.add_parser("deadline", help="the last day of a time limit; working days between two dates")
-    dead.add_argument("--rule", help="time limit key or name (see --list)")
-    dead.add_argument("--start", type=_date, help="the day the clock starts (YYYY-MM-DD)")
-    dead.add_argument("--between", nargs=2, type=_date, metavar=("START", "END"), help="count working days after START up to END")
-    dead.add_argument("--list", action="store_true", help="list every time limit in the corpus")
-    staff = calculators.add_parser("staffing", help="一窗受理 staffing totals, sum checks, or a queue model")
-    staff.add_argument("--by", choices=["all", "level", "group", "role", "window", "phase"], default="all")
-    staff.add_argument("--key", help="which level/group/role/window/phase (English key or Chinese name)")
-    staff.add_argument("--check", action="store_true", help="recompute every printed sum")
-    staff.add_argument("--arrivals", type=float, help="queue model: arrivals per hour")
-    staff.add_argument("--service-minutes", type=float, help="queue model: mean service time")
-    staff.add_argument("--target-wait", type=float, help="queue model: target mean wait in minutes")
-    for sub in (pay, valid, dead, staff):
-        sub.add_argument("--json", action="store_true", help="print the calculation as JSON")
+    calc = commands.add_parser("calc", help="run a calculator directly (one subcommand per calculator; see calc -h)")
+    add_calc_commands(calc)
     calc.set_defaults(handler=_calc, calc_parser=calc)
 
     abstain = commands.add_parser("train-abstention", help="train the answer/abstain model on development questions (cross-validated)")
@@ -292,89 +262,10 @@ def _render(answer) -> str:
 
 
 def _calc(args) -> int:
-    from assistant.calculators import payout, validity
-    from assistant.service import render_calculation
-
-    if args.calculator is None:
+    if getattr(args, "calculator", None) is None:
         args.calc_parser.print_help()
         return 2
-    if args.calculator == "payout":
-        return _calc_payout(args, payout, render_calculation)
-    if args.calculator == "deadline":
-        result = _calc_deadline(args)
-        if result is None:
-            return 0
-    elif args.calculator == "staffing":
-        result = _calc_staffing(args)
-    elif args.calculator == "validity":
-        if args.expiring_by:
-            result = validity.expiring_by(args.expiring_by, args.since)
-        elif args.doc:
-            result = validity.status(args.doc, args.date or date.today())
-        else:
-            raise UsageError("请给出 --doc 文件（判断是否有效）或 --expiring-by 日期（列出到期文件）。")
-    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else render_calculation(result))
-    return 0
-
-
-def _calc_deadline(args):
-    from assistant.calculators import deadlines
-
-    if args.list:
-        for limit in deadlines.catalogue():
-            print(f"{limit.key}\t{limit.name}\t{limit.amount}{limit.unit}\t{limit.reference.doc_number} {limit.reference.section}")
-        return None
-    if args.between:
-        return deadlines.working_days_between(*args.between)
-    if not (args.rule and args.start):
-        raise UsageError("请给出 --rule 期限 和 --start 起算日，或 --between 开始 结束；--list 列出全部期限。")
-    return deadlines.compute(args.rule, args.start)
-
-
-def _calc_staffing(args):
-    from assistant.calculators import staffing
-
-    queue = (args.arrivals, args.service_minutes, args.target_wait)
-    if any(v is not None for v in queue):
-        if any(v is None for v in queue):
-            raise UsageError("排队模型需要同时给出 --arrivals、--service-minutes 和 --target-wait。")
-        return staffing.recommend_windows(*queue)
-    if args.check:
-        return staffing.consistency_check()
-    return staffing.total(args.by, args.key)
-
-
-_PAYOUT_FLAGS = {
-    "preexisting": "--healthy、--preexisting 或 --condition 病名",
-    "drug_class": "--drug-class A|B|C",
-    "participation_rate": "--participation-rate 0.25",
-    "liability": "--liability",
-}
-
-
-def _calc_payout(args, payout, render_calculation) -> int:
-    conditions = tuple(c.name for c in payout.match_conditions("、".join(args.condition)))
-    if args.condition and not conditions:
-        raise UsageError(f"没有认出这些病名属于特定既往症：{'、'.join(args.condition)}。")
-    try:
-        result = payout.compute(
-            payout.PayoutRequest(
-                liability=args.liability,
-                eligible_amount=args.amount,
-                preexisting=args.preexisting,
-                relief_recipient=args.relief,
-                drug_class=args.drug_class,
-                deductible_used=args.deductible_used,
-                paid_this_year=args.paid_this_year,
-                self_paid_this_year=args.self_paid_this_year,
-                participation_rate=args.participation_rate,
-                conditions=conditions,
-            )
-        )
-    except payout.NeedsInput as needed:
-        raise UsageError(f"{needed.question}（命令行请加 {_PAYOUT_FLAGS.get(needed.field, needed.field)}）") from None
-    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else render_calculation(result))
-    return 0
+    return run_calc_command(args)
 
 
 def _serve(args) -> int:

@@ -31,7 +31,7 @@ from assistant.calculators.result import Calculation, CalculationError, Clarific
 class Request(BaseModel):
     """Base of every calculator request: unknown inputs are refused, values are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class PayoutRequest(Request):
@@ -94,6 +94,10 @@ class StaffingRequest(Request):
     key: str | None = Field(default=None, description="层级、分组、岗位、窗口或阶段，如 三元区、公安综合窗口、第二阶段")
 
 
+class SumCheckRequest(Request):
+    """Recompute every sum the staffing plan prints (no inputs)."""
+
+
 class QueueRequest(Request):
     """Erlang C estimate of windows to open (a model, not a rule)."""
 
@@ -104,9 +108,11 @@ class QueueRequest(Request):
 
 @dataclass(frozen=True)
 class Entry:
-    """One calculator: its name, what it computes (in Chinese), its request type and its function."""
+    """One calculator: its name, the command-line word for it, what it computes (in Chinese),
+    its request type and its function."""
 
     name: str
+    command: str
     title: str
     description: str
     request: type[Request]
@@ -121,20 +127,23 @@ def _payout(request: PayoutRequest) -> Calculation:
 
 
 REGISTRY: tuple[Entry, ...] = (
-    Entry("sanming_payout", "普惠医联保赔付", "计算2024年三明普惠医联保一次理赔的赔付金额，返回金额、计算步骤和依据条款。", PayoutRequest, _payout),
-    Entry("document_validity", "文件有效期", "判断某份公报文件在某日是否有效（有效、已失效、尚未施行、未载明）。", ValidityRequest,
+    Entry("sanming_payout", "payout", "普惠医联保赔付", "计算2024年三明普惠医联保一次理赔的赔付金额，返回金额、计算步骤和依据条款。", PayoutRequest,
+          _payout),
+    Entry("document_validity", "validity", "文件有效期", "判断某份公报文件在某日是否有效（有效、已失效、尚未施行、未载明）。", ValidityRequest,
           lambda r: validity.status(r.document, r.on)),
-    Entry("documents_expiring", "到期文件", "列出在某日期（及可选起始日期）之前到期的公报文件。", ExpiringRequest,
+    Entry("documents_expiring", "expiring", "到期文件", "列出在某日期（及可选起始日期）之前到期的公报文件。", ExpiringRequest,
           lambda r: validity.expiring_by(r.until, r.since)),
-    Entry("deadline", "办理时限", "按公报中的办理时限计算截止日（工作日按法定节假日和调休计算）。", DeadlineRequest,
+    Entry("deadline", "deadline", "办理时限", "按公报中的办理时限计算截止日（工作日按法定节假日和调休计算）。", DeadlineRequest,
           lambda r: deadlines.compute(r.rule, r.start)),
-    Entry("deadline_after", "N个工作日后", "计算某日之后若干工作日、日、月或年的最后一天（当日不计入）。", DeadlineAfterRequest,
+    Entry("deadline_after", "deadline-after", "N个工作日后", "计算某日之后若干工作日、日、月或年的最后一天（当日不计入）。", DeadlineAfterRequest,
           lambda r: deadlines.deadline_after(r.start, r.amount, r.unit)),
-    Entry("working_days_between", "间隔工作日", "计算两个日期之间的工作日数（开始日之后到结束日，含结束日）。", WorkingDaysRequest,
+    Entry("working_days_between", "working-days", "间隔工作日", "计算两个日期之间的工作日数（开始日之后到结束日，含结束日）。", WorkingDaysRequest,
           lambda r: deadlines.working_days_between(r.start, r.end)),
-    Entry("staffing_total", "窗口人员", "一窗受理改革窗口人员配置：按全部、层级、分组、岗位、窗口或阶段统计人数。", StaffingRequest,
+    Entry("staffing_total", "staffing", "窗口人员", "一窗受理改革窗口人员配置：按全部、层级、分组、岗位、窗口或阶段统计人数。", StaffingRequest,
           lambda r: staffing.total(r.by, r.key if r.by != "all" else None)),
-    Entry("window_queue_model", "窗口排队估算", "用排队模型（Erlang C）估算高峰期需要开放的窗口数；是模型估算，不是文件规定。", QueueRequest,
+    Entry("staffing_sum_check", "staffing-check", "人数核对", "重新计算一窗受理方案中印出的每个合计数，逐项说明是否相符及所在条款。", SumCheckRequest,
+          lambda r: staffing.consistency_check()),
+    Entry("window_queue_model", "queue", "窗口排队估算", "用排队模型（Erlang C）估算高峰期需要开放的窗口数；是模型估算，不是文件规定。", QueueRequest,
           lambda r: staffing.recommend_windows(r.arrivals_per_hour, r.mean_service_minutes, r.target_mean_wait_minutes)),
 )
 
@@ -153,6 +162,10 @@ def _problems(entry: Entry, error: ValidationError) -> str:
     problems = []
     for item in error.errors():
         name = str(item["loc"][0]) if item["loc"] else ""
+        if item["type"] == "missing":
+            description = (fields[name].description or name) if name in fields else name
+            problems.append(f"缺少{re.split(r'[（(，,；;：:]', description)[0]}（{name}）")
+            continue
         if item["type"] == "extra_forbidden":
             problems.append(f"不认识的输入“{name}”（可用：{'、'.join(fields)}）")
             continue
