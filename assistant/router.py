@@ -144,9 +144,15 @@ class Routed:
 
     calculator: str
     calculation: Calculation | None = None
-    clarify: str | None = None
+    clarification: Clarification | None = None  # the one input still needed, and the question for it
+    problem: str | None = None  # why the inputs given cannot be computed (a negative amount)
     inputs: dict = field(default_factory=dict)
     outside: str | None = None  # why the rule does not reach what was asked (another place's centre)
+
+    @property
+    def clarify(self) -> str | None:
+        """What to say instead of a value: the question to ask, or what is wrong with the input."""
+        return self.clarification.question if self.clarification is not None else self.problem
 
 
 class Router:
@@ -172,11 +178,9 @@ class Router:
                 if routed is not None:
                     return routed
         except payout.NeedsInput as needed:
-            unsure = _DONT_KNOW.search(answers.get(needed.field, "").strip())
-            prefix = "这一项会影响计算结果，我不能替您假设。" if unsure else ""
-            return Routed("payout", clarify=prefix + needed.question, inputs={"field": needed.field})
+            return Routed("payout", clarification=_asking(Clarification(needed.field, needed.question), answers))
         except CalculationError as error:
-            return Routed("error", clarify=str(error))
+            return Routed("error", problem=str(error))
         return None
 
     # -- payout ---------------------------------------------------------------
@@ -229,9 +233,7 @@ class Router:
         )
         result = registry.run(registry.get("sanming_payout"), request)
         if isinstance(result, Clarification):
-            unsure = _DONT_KNOW.search(answers.get(result.field, "").strip())
-            prefix = "这一项会影响计算结果，我不能替您假设。" if unsure else ""
-            return Routed("payout", clarify=prefix + result.question, inputs={"field": result.field})
+            return Routed("payout", clarification=_asking(result, answers))
         calculation = result
         if step:
             calculation = replace(calculation, steps=(step, *calculation.steps))
@@ -256,11 +258,8 @@ class Router:
         if not asks_date and "start_date" not in answers:
             return None  # "节能审查要多久" is a lookup: retrieval quotes the clause
         if not mentioned:
-            return Routed(
-                "deadline",
-                clarify=f"“{limit.name}”的期限从哪一天开始算？请给出日期，例如 {as_of.year}年9月30日。",
-                inputs={"field": "start_date", "limit": limit.key},
-            )
+            question = f"“{limit.name}”的期限从哪一天开始算？请给出日期，例如 {as_of.year}年9月30日。"
+            return Routed("deadline", clarification=Clarification("start_date", question), inputs={"limit": limit.key})
         return Routed("deadline", calculation=deadlines.compute(limit.key, mentioned[0]), inputs={"limit": limit.key})
 
     # -- staffing ---------------------------------------------------------------
@@ -464,6 +463,13 @@ _QUESTIONS: dict[str, re.Pattern[str]] = {
 }
 
 _DONT_KNOW = re.compile(r"^(不知道|不清楚|不确定|不晓得|不懂|忘了|说不清)")
+
+
+def _asking(clarification: Clarification, answers: dict[str, str]) -> Clarification:
+    """The question again, saying why, when the user answered it with "不知道"."""
+    if _DONT_KNOW.search(answers.get(clarification.field, "").strip()):
+        return replace(clarification, question="这一项会影响计算结果，我不能替您假设。" + clarification.question)
+    return clarification
 
 
 def _fills(field_name: str, answer: str) -> bool:

@@ -257,7 +257,10 @@ class Assistant:
         if routed.outside is not None:
             return Answer(question=question, kind="not_found", answer=prefix + routed.outside, retrieved=retrieved, id=question_id, notes=notes, confidence=1.0)
         if routed.calculation is None:
-            return Answer(question=question, kind="clarify", answer=prefix + routed.clarify, retrieved=retrieved, id=question_id, notes=notes)
+            return Answer(
+                question=question, kind="clarify", answer=prefix + routed.clarify, retrieved=retrieved, clarification=routed.clarification,
+                id=question_id, notes=notes,
+            )
         calculation = routed.calculation
         citations = tuple(self._citation(reference) for reference in calculation.citations)
         return Answer(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.calculators.result import Calculation
+from assistant.calculators.result import Calculation, Clarification
 
 AnswerKind = Literal["answer", "calculation", "clarify", "not_found"]
 
@@ -66,6 +66,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     retrieved: tuple[Retrieved, ...] = ()
     calculation: Calculation | None = None
+    clarification: Clarification | None = None  # kind "clarify" from a calculator: the input it asks for
     id: str | None = None
     notes: tuple[str, ...] = field(default=())
     confidence: float | None = None  # 0–1: how sure the assistant is that it answers the question asked
@@ -79,6 +80,7 @@ class Answer:
             "answer": self.answer,
             "citations": [c.to_dict() for c in self.citations],
             "calculation": self.calculation.to_dict() if self.calculation is not None else None,
+            "clarification": self.clarification.to_dict() if self.clarification is not None else None,
             "retrieved": [r.to_dict() for r in self.retrieved[:10]],
         }
 

@@ -68,12 +68,20 @@ def test_a_calculator_follow_up_swaps_its_slot(assistant):
 
 def test_contract_fields(assistant):
     data = assistant.ask("质量奖多久评审一次？", question_id="q1").to_dict()
-    assert list(data) == ["id", "question", "kind", "confidence", "answer", "citations", "calculation", "retrieved"]
+    assert list(data) == ["id", "question", "kind", "confidence", "answer", "citations", "calculation", "clarification", "retrieved"]
     assert 0.0 <= data["confidence"] <= 1.0
     assert data["id"] == "q1" and data["calculation"] is None
     assert set(data["retrieved"][0]) == {"clause_id", "doc_number", "title", "section", "score", "text"}
     if data["citations"]:
         assert set(data["citations"][0]) == {"clause_id", "doc_number", "title", "section", "quote"}
+
+
+def test_a_calculator_question_names_the_input_it_asks_for(assistant):
+    data = assistant.ask("差评整改反馈的截止日是哪天？").to_dict()
+    assert data["kind"] == "clarify" and data["clarification"]["field"] == "start_date"
+    assert data["answer"].endswith(data["clarification"]["question"])
+    payout = assistant.ask("我在三明住院自付了3.86万，普惠医联保能赔多少？").to_dict()
+    assert payout["kind"] == "clarify" and payout["clarification"]["field"] == "preexisting"
 
 
 def test_langchain_retriever_returns_clauses_with_metadata(assistant):
