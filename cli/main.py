@@ -95,12 +95,14 @@ def _parser() -> argparse.ArgumentParser:
     abstain.add_argument("--dataset", nargs="+", required=True, type=Path, metavar="FILE", help="development JSONL file(s); held-out sets are refused")
     abstain.add_argument("--out", type=Path, default=Path("eval/reports/abstention"), metavar="DIR", help="where the report and calibration plot go")
     abstain.add_argument("--index", action="append", type=Path, metavar="DIR", help="index folder(s) to ask every question against (repeatable, e.g. the gazettes alone and gazettes + regulations); default: the index_dir setting")
+    abstain.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the date items without as_of are asked on (default: today)")
     abstain.set_defaults(handler=_train_abstention)
 
     ranker = commands.add_parser("train-ranker", help="train the clause re-ranker on development questions (cross-validated)")
     ranker.add_argument("--dataset", nargs="+", required=True, type=Path, metavar="FILE", help="development JSONL file(s); held-out sets are refused")
     ranker.add_argument("--out", type=Path, default=Path("eval/reports/ranking"), metavar="DIR", help="where the report goes")
     ranker.add_argument("--index", action="append", type=Path, metavar="DIR", help="index folder(s), repeatable; default: the index_dir setting")
+    ranker.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the date items without as_of are asked on (default: today)")
     ranker.set_defaults(handler=_train_ranker)
 
     evaluate = commands.add_parser("eval", help="run the Q&A benchmark: pipelines side by side, report and plots")
@@ -110,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", type=Path, default=Path("eval/reports/latest"), metavar="DIR", help="where results, report and plots go")
     evaluate.add_argument("--limit", type=int, metavar="N", help="a seeded sample of N items of each dataset, keeping each question type's share")
     evaluate.add_argument("--seed", type=int, default=0, help="the sample's seed (default 0)")
+    evaluate.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the date items without as_of are asked on (default: today)")
     evaluate.set_defaults(handler=_eval)
 
     bench = commands.add_parser("bench", help="print ingest time, query latency and memory figures")
@@ -295,7 +298,7 @@ def _eval(args) -> int:
         raise UsageError(f"未知的评测流程：{', '.join(unknown) or '（空）'}。可选：{', '.join(PIPELINES)}。")
     if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit 需要一个正整数，收到 {args.limit}。")
-    items = [item for path in args.dataset for item in _limited(load_dataset(path), args.limit, args.seed)]
+    items = _dated([item for path in args.dataset for item in _limited(load_dataset(path), args.limit, args.seed)], args.as_of)
     config = settings.load()
     corpus = [c.resolve() for c in (args.corpus or list(config.corpus))]
     key = hashlib.sha256("|".join(map(str, corpus)).encode()).hexdigest()[:12]
@@ -322,6 +325,14 @@ def _eval(args) -> int:
     print(table(summary["pipelines"]))
     print(f"\n{len(items)} 个问题 × {len(pipelines)} 个流程；结果、报告和图表写入 {args.out}")
     return 0
+
+
+def _dated(items, as_of: date | None):
+    """Items that name no date are asked on the run's date (``--as-of``, else today), so a
+    report says which day its validity answers were judged on."""
+    from dataclasses import replace
+
+    return [item if item.as_of else replace(item, as_of=as_of or date.today()) for item in items]
 
 
 def _limited(items, limit, seed):
@@ -354,6 +365,7 @@ def _run_info(args, config, assistant) -> dict:
         "date": datetime.now().isoformat(timespec="seconds"),
         "datasets": ", ".join(f"{p} (sha256 {hashlib.sha256(p.read_bytes()).hexdigest()[:12]})" for p in args.dataset),
         "sample": f"{args.limit} per dataset, seed {args.seed}" if args.limit else "all items",
+        "as of": f"{(args.as_of or date.today()).isoformat()} for items that name no date",
         "pipelines": args.pipelines,
         "settings": f"fusion={config.fusion}, min_confidence={config.min_confidence}",
         "embedding model": assistant.index.embedder_fingerprint,
@@ -381,7 +393,7 @@ def _train(args, collect, fit, write, hide: tuple[str, ...] = ()) -> int:
     from eval.runner import load_dataset
 
     refuse_heldout(args.dataset)
-    items = [item for path in args.dataset for item in load_dataset(path)]
+    items = _dated([item for path in args.dataset for item in load_dataset(path)], args.as_of)
     rows, embedder = [], ""
     for assistant in _assistants(args.index):
         with TqdmProgress() as progress:
