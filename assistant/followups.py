@@ -16,6 +16,11 @@ question's words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+
+# Finds the spans of one kind of slot the patterns below cannot list (a document the
+# catalogue knows, a place): ``(kind, start, end)`` for each.
+SlotFinder = Callable[[str], Iterable[tuple[str, int, int]]]
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _ELLIPTICAL = re.compile(r"^(那|那么|那如果|如果是|要是|还有|另外|这个|那个|它|其中|换成|改成)|呢[？?]?$")
@@ -41,10 +46,22 @@ def is_follow_up(question: str) -> bool:
     return bool(_ELLIPTICAL.search(question.strip())) or len(_HAN.findall(question)) < _SHORT
 
 
-def rewrite(question: str, previous: str | None) -> str:
-    """The question as it would stand alone, given the previous one."""
+def rewrite(question: str, previous: str | None, finders: tuple[SlotFinder, ...] = ()) -> str:
+    """The question as it would stand alone, given the previous one. ``finders`` add slot
+    kinds known from data: "那社科优秀成果奖励办法呢？" after a question about 储备粮办法
+    asks the same of the other document.
+
+    >>> places = lambda text: [("place", m.start(), m.end()) for m in re.finditer("惠安县|诏安县", text)]
+    >>> rewrite("诏安县那个呢？", "惠安县成片开发总面积多少？", (places,))
+    '诏安县成片开发总面积多少？'
+    """
     if not previous or not is_follow_up(question):
         return question
+    for find in finders:
+        new = {kind: (start, end) for kind, start, end in reversed(list(find(question)))}
+        for kind, start, end in find(previous):
+            if kind in new and question[slice(*new[kind])] != previous[start:end]:
+                return previous[:start] + question[slice(*new[kind])] + previous[end:]
     for slot in _SLOTS:
         new, old = slot.search(question), slot.search(previous)
         if new and old and new.group(0) != old.group(0):

@@ -60,6 +60,10 @@ class Gazetteer:
         """The gazetteer from the data file shipped in the jionlp package."""
         return cls(list(_read(_data_file())), _everyday_words())
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the text names a place, in order."""
+        return [match.span() for match in self._pattern.finditer(text)]
+
     def find(self, text: str) -> list[Place]:
         """Places named in the text, longest names first, each once; an ambiguous short
         name (several counties share it) yields the one in the most populous sense: its

@@ -192,6 +192,15 @@ class Catalogue:
         documents = tuple(dict.fromkeys(found))
         return DocumentReference(_choose_version(documents, question, as_of), section, tuple(unknown), tuple(spans), by_number)
 
+    def document_spans(self, text: str) -> list[tuple[str, int, int]]:
+        """Where the text names an indexed document (by number, title or short name), as
+        ``("document", start, end)``: the slot a follow-up can swap."""
+        reference = self.read(text)
+        if not reference.documents:
+            return []
+        spans = reference.spans[:-1] if reference.section is not None and len(reference.spans) > 1 else reference.spans
+        return [("document", start, end) for start, end in spans[:1]]
+
     def _by_title(self, question: str) -> tuple[list[Document], tuple[int, int]] | None:
         """Documents named by title: 《…》, the title itself, or a short name ending in its kind."""
         for match in _QUOTED_TITLE.finditer(question):

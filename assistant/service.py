@@ -334,8 +334,15 @@ class Assistant:
     def query_for(self, question: str, history: list[Turn]) -> str:
         """The retrieval query: a follow-up borrows the previous question's words."""
         previous = next((t.content for t in reversed(history) if t.role == "user" and t.content.strip()), None)
-        return rewrite(question, previous)
+        return rewrite(question, previous, (self.catalogue.document_spans, _place_spans))
 
     def _evidence(self, hit) -> Evidence:
         clause = self.index.clauses[hit.clause_id]
         return Evidence(clause, self.index.documents[clause.doc_id], hit.score, hit.dense, hit.lexical)
+
+
+def _place_spans(text: str) -> list[tuple[str, int, int]]:
+    """Places a question names, as follow-up slots ("诏安县那个呢？" after 惠安县)."""
+    from assistant.places import Gazetteer
+
+    return [("place", start, end) for start, end in Gazetteer.load().spans(text)]

@@ -53,11 +53,18 @@ def test_expired_document_is_flagged_on_the_as_of_date(assistant):
     assert "有效期至 2024-12-31" in answer.answer and "已经失效" in answer.answer
 
 
-def test_follow_up_is_rewritten_against_the_previous_question():
+def test_follow_up_is_rewritten_against_the_previous_question(assistant):
     history = [Turn("user", "一窗通办第一阶段多少人？"), Turn("assistant", "……")]
-    assert Assistant.query_for(None, "那第二阶段呢？", history) == "一窗通办第二阶段多少人？"
-    assert Assistant.query_for(None, "还有呢？", history) == "一窗通办第一阶段多少人？ 还有呢？"
-    assert Assistant.query_for(None, "火星移民补贴怎么申请？", history) == "火星移民补贴怎么申请？"
+    assert assistant.query_for("那第二阶段呢？", history) == "一窗通办第二阶段多少人？"
+    assert assistant.query_for("还有呢？", history) == "一窗通办第一阶段多少人？ 还有呢？"
+    assert assistant.query_for("火星移民补贴怎么申请？", history) == "火星移民补贴怎么申请？"
+
+
+def test_a_follow_up_naming_another_document_or_place_swaps_it(assistant):
+    asked = [Turn("user", "《福建省地方政府储备粮安全管理办法》什么时候开始施行？"), Turn("assistant", "……")]
+    assert assistant.query_for("那社科优秀成果奖励办法呢？", asked) == "社科优秀成果奖励办法什么时候开始施行？"
+    placed = [Turn("user", "惠安县2022年度土地征收成片开发总面积多少？"), Turn("assistant", "……")]
+    assert assistant.query_for("诏安县那个呢？", placed) == "诏安县2022年度土地征收成片开发总面积多少？"
 
 
 def test_a_calculator_follow_up_swaps_its_slot(assistant):
