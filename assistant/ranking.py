@@ -27,11 +27,12 @@ from pathlib import Path
 from assistant.abstention import ASKING_WORDS
 from assistant.focus import unmet
 from assistant.learned import LogisticModel, load_or_none
+from assistant.retrieval import RESCORED
 from ingest.chunking import reading_sentences
 from ingest.tokenizer import normalise
 
 MODEL_FILE = Path(__file__).with_name("ranking.json")
-POOL = 20  # how many fused candidates are re-scored
+POOL = RESCORED  # how many fused candidates are re-scored (each with its dense similarity)
 
 FEATURES: tuple[str, ...] = (
     "fused",

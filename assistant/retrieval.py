@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -23,6 +23,7 @@ from ingest.index import ClauseIndex
 from ingest.tokenizer import ChineseTokenizer
 
 MODES = ("hybrid", "dense", "bm25")
+RESCORED = 20  # the top fused candidates whose dense similarity is always known (the re-ranker's pool)
 # "第十六条", "第二阶段", "第三章": a clerk citing a clause by its number.
 _LABEL_MENTION = re.compile(r"第[一二三四五六七八九十百零〇两]+[条章节阶段]+")
 
@@ -83,7 +84,8 @@ class HybridSearcher:
         (a question that names its document)."""
         if mode not in MODES:
             raise ValueError(f"Invalid mode: {mode!r}. Choose from {', '.join(repr(m) for m in MODES)}.")
-        dense = self._dense(query, doc_ids) if mode in ("hybrid", "dense") else {}
+        vector = self.embedder.embed_query(query) if mode in ("hybrid", "dense") else None
+        dense = self._dense(vector, doc_ids) if vector is not None else {}
         lexical = self._lexical(query, doc_ids) if mode in ("hybrid", "bm25") else {}
         ids = set(dense) | set(lexical)
         dense_rank = _ranks(dense)
@@ -104,6 +106,7 @@ class HybridSearcher:
         hits.sort(key=lambda h: (-h.score, h.clause_id))
         if mode == "hybrid":
             hits = self._prefer_cited_labels(query, hits)
+            hits = self._with_dense(vector, hits)
             if self.reranker is not None:
                 hits = self.reranker(query, hits)
         return hits[:k]
@@ -131,8 +134,16 @@ class HybridSearcher:
             return score
         return 0.5 * _minmax(dense).get(clause_id, 0.0) + 0.5 * _minmax(lexical).get(clause_id, 0.0)
 
-    def _dense(self, query: str, doc_ids: tuple[str, ...] = ()) -> dict[str, float]:
-        vector = self.embedder.embed_query(query)
+    def _with_dense(self, vector, hits: list[Hit]) -> list[Hit]:
+        """A clause found by words alone still gets its dense similarity (not its dense rank):
+        the re-ranker and the answer/abstain judge compare like with like."""
+        missing = [h.clause_id for h in hits[:RESCORED] if h.dense is None]
+        if not missing:
+            return hits
+        known = self.index.similarities(vector, missing)
+        return [replace(h, dense=known.get(h.clause_id)) if h.clause_id in known else h for h in hits]
+
+    def _dense(self, vector, doc_ids: tuple[str, ...] = ()) -> dict[str, float]:
         total = self.index.collection.count()
         if total == 0:
             return {}

@@ -38,6 +38,7 @@ COLLECTION = "clauses"
 # (the one note closing the Fujian issue) was missed by a freshly built in-memory graph.
 HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 400, "max_neighbors": 32}
 CURRENT = "CURRENT"
+VECTORS = "vectors.npy"
 _BATCH = 64
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -247,6 +248,9 @@ class IndexBuilder:
             )
             self.progress("写入向量库", min(start + 1000, len(chunks)), len(chunks))
         self._write_bm25(build_dir / "bm25", chunks)
+        # The same vectors in chunk order, for exact similarities of chosen clauses
+        # (``ClauseIndex.similarities``) without a round trip through Chroma's SQLite.
+        np.save(build_dir / VECTORS, np.stack([vectors[c.chunk_id] for c in chunks]).astype(np.float32) if chunks else np.zeros((0, 0), np.float32))
         manifest = {
             "format": 1,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -301,6 +305,10 @@ class ClauseIndex:
         for clause in sorted(self.clauses.values(), key=lambda c: c.ordinal):
             self._by_doc.setdefault(clause.doc_id, []).append(clause)
         self.chunks: list[Chunk] = [Chunk(**c) for c in _read_jsonl(build_dir / "chunks.jsonl")]
+        self._rows_of: dict[str, list[int]] = {}
+        for row, chunk in enumerate(self.chunks):
+            self._rows_of.setdefault(chunk.clause_id, []).append(row)
+        self._vectors: np.ndarray | None = None
         self.collection = _open_collection(build_dir)
         import bm25s
 
@@ -332,6 +340,31 @@ class ClauseIndex:
     @property
     def embedder_fingerprint(self) -> str:
         return self.manifest["embedder"]
+
+    def similarities(self, query_vector: np.ndarray, clause_ids: list[str]) -> dict[str, float]:
+        """Cosine similarity of a (normalised) query vector to each clause: its best chunk.
+
+        Reads the build's ``vectors.npy`` (memory-mapped); a build written before that file
+        existed has its vectors read from Chroma once instead."""
+        vectors = self._chunk_vectors()
+        query = np.asarray(query_vector, dtype=np.float32)
+        found = {}
+        for clause_id in clause_ids:
+            rows = self._rows_of.get(clause_id)
+            if rows:
+                found[clause_id] = float(np.max(vectors[rows] @ query))
+        return found
+
+    def _chunk_vectors(self) -> np.ndarray:
+        if self._vectors is None:
+            path = self.build_dir / VECTORS
+            if path.exists():
+                self._vectors = np.load(path, mmap_mode="r")
+            else:
+                stored = self.collection.get(include=["embeddings"])
+                by_id = dict(zip(stored["ids"], stored["embeddings"]))
+                self._vectors = np.stack([np.asarray(by_id[c.chunk_id], dtype=np.float32) for c in self.chunks])
+        return self._vectors
 
     def clauses_of(self, doc_id: str) -> list[Clause]:
         """A document's clauses in reading order."""

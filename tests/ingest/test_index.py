@@ -139,3 +139,22 @@ def test_two_builders_of_one_index_take_turns(tmp_path, tokenizer):
     assert not errors
     assert sorted(r.up_to_date for r in reports) == [False, True]
     assert ClauseIndex.open(tmp_path).clauses
+
+
+def test_clause_similarities_match_chroma_with_or_without_the_vectors_file(tmp_path, tokenizer):
+    corpus = tmp_path / "regs"
+    _write_regulations(corpus, ["规范粮食储备", "保障用水安全", "鼓励科技创新"])
+    embedder = HashingEmbedder()
+    IndexBuilder(tmp_path / "index", embedder, tokenizer).run([corpus])
+    index = ClauseIndex.open(tmp_path / "index")
+    query = embedder.embed_query("粮食储备怎么规范")
+    stored = index.collection.query(query_embeddings=[query], n_results=len(index.chunks), include=["metadatas", "distances"])
+    expected: dict[str, float] = {}
+    for metadata, distance in zip(stored["metadatas"][0], stored["distances"][0]):
+        expected[metadata["clause_id"]] = max(expected.get(metadata["clause_id"], -1.0), 1.0 - distance)
+    got = index.similarities(query, list(expected) + ["no such clause"])
+    assert set(got) == set(expected)
+    assert all(abs(got[c] - expected[c]) < 1e-4 for c in expected)
+    (index.build_dir / "vectors.npy").unlink()  # a build from before the file existed
+    again = ClauseIndex.open(tmp_path / "index").similarities(query, list(expected))
+    assert all(abs(again[c] - expected[c]) < 1e-4 for c in expected)
