@@ -11,12 +11,16 @@ question's words.
 '统筹区外住院起付线是多少'
 >>> rewrite("差评多久内要整改？", "一窗通办第一阶段多少人")
 '差评多久内要整改？'
+>>> rewrite("那得在什么时候之前交？", "2024年普惠医联保的保费是多少？")
+'2024年普惠医联保的保费 那得在什么时候之前交？'
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+
+from assistant.focus import focus
 
 # Finds the spans of one kind of slot the patterns below cannot list (a document the
 # catalogue knows, a place): ``(kind, start, end)`` for each.
@@ -38,6 +42,8 @@ _SLOTS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?:门诊|住院)"),
     re.compile(r"提名奖|质量奖"),
 )
+# The words that make a sentence a question, not what it is about.
+_ASKING = re.compile(r"(?:是|有|要|需要)?(?:多少钱|多少元|多少|几[个名天年月日号项次类]?|什么时候|何时|哪天|哪一天|哪些|哪个|哪几个|什么|怎么样|怎么|如何|谁|是否|吗|呢)[？?]?|[？?]")
 _OUTSIDE = {"城外": "统筹区外", "城内": "统筹区内", "市外": "统筹区外", "市内": "统筹区内", "外地": "统筹区外", "异地": "统筹区外", "本地": "统筹区内"}
 
 
@@ -69,4 +75,8 @@ def rewrite(question: str, previous: str | None, finders: tuple[SlotFinder, ...]
             if old.group(0).startswith("统筹区"):
                 value = _OUTSIDE.get(value, value)
             return previous[: old.start()] + value + previous[old.end() :]
+    if focus(question):
+        # "那得在什么时候之前交？" after "保费是多少？" asks when, not how much: keep the
+        # previous question's subject, not its question words.
+        previous = _ASKING.sub("", previous).strip(" ，,") or previous
     return f"{previous.strip()} {question}"
