@@ -50,6 +50,7 @@ FEATURES: tuple[str, ...] = (
     "missing_peak_top1",
     "missing_peak_top3",
     "focus_unmet_sentence",
+    "listed_top1",
 )
 
 # Words of the asking, not of the thing asked about: they never appear in clauses.
@@ -65,6 +66,33 @@ CLOCK_QUESTION = re.compile(r"几点")
 CLOCK = re.compile(r"\d{1,2}\s*[:：点时]")
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})\s*年?")
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_SEGMENT_END = re.compile(r"[、，,；;。：:\n（）()]")
+
+
+def listed_share(words: list[str], idf: Callable[[str], float], text: str) -> float:
+    """How much of what the question shares with a clause the clause only names in a list
+    ("…水表过户、公积金提取等相关系统平台"): a passing mention, not a rule about it. The
+    idf-weighted share of matched words whose every occurrence is an item between 、.
+
+    >>> listed_share(["公积金", "提取"], lambda w: 1.0, "优化对接交易、登记、公积金提取等相关系统平台。")
+    1.0
+    >>> listed_share(["公积金", "提取"], lambda w: 1.0, "职工可以提取住房公积金。")
+    0.0
+    """
+    matched = [w for w in words if w in text]
+    total = sum(idf(w) for w in matched)
+    if not total:
+        return 0.0
+    listed = 0.0
+    for word in matched:
+        for match in re.finditer(re.escape(word), text):
+            before = max((m.end() for m in _SEGMENT_END.finditer(text, 0, match.start())), default=0)
+            after = _SEGMENT_END.search(text, match.end())
+            if not ((before > 0 and text[before - 1] == "、") or (after is not None and after.group(0) == "、")):
+                break
+        else:
+            listed += idf(word)
+    return listed / total
 
 
 @dataclass(frozen=True)
@@ -72,6 +100,7 @@ class EvidenceView:
     """What the signals read of one ranked clause."""
 
     text: str  # clause text with its title, section path and context, normalised
+    body: str  # the clause text alone, normalised
     document_text: str  # the whole document, normalised
     doc_id: str
     dense: float | None
@@ -137,6 +166,7 @@ def signals(query: str, evidence: list[EvidenceView], reader: SignalReader) -> d
         "missing_peak_top1": missing_peak(top[0].text) if top else 1.0,
         "missing_peak_top3": min((missing_peak(e.text) for e in top), default=1.0),
         "focus_unmet_sentence": unmet(query, best_sentence(top[0].text)) if top else 1.0,
+        "listed_top1": listed_share(words, reader.idf, top[0].body) if top else 0.0,
     }
 
 
@@ -144,6 +174,7 @@ def view(clause, document, dense: float | None, lexical: float | None, document_
     """An ``EvidenceView`` of a clause and its document."""
     return EvidenceView(
         text=normalise(document.title + clause.section + clause.context + clause.text),
+        body=normalise(clause.text),
         document_text=document_text,
         doc_id=document.doc_id,
         dense=dense,

@@ -14,7 +14,7 @@ READER = SignalReader(tokens=lambda text: [w for w in ("医联保", "起付", "�
 
 
 def _view(text: str, dense: float = 0.9) -> EvidenceView:
-    return EvidenceView(text=text, document_text=text + "2024年", doc_id="d", dense=dense, lexical=1.0)
+    return EvidenceView(text=text, body=text, document_text=text + "2024年", doc_id="d", dense=dense, lexical=1.0)
 
 
 def test_coverage_and_absent_entities():
@@ -22,6 +22,12 @@ def test_coverage_and_absent_entities():
     assert values["coverage_top1"] == pytest.approx(2 / 3)
     assert values["year_absent"] == 1.0 and values["unknown_words"] == pytest.approx(1 / 3)
     assert signals("南京医联保", [_view("医联保")], READER)["place_absent"] == 1.0
+
+
+def test_a_word_named_only_in_a_list_is_a_passing_mention():
+    listed = EvidenceView(text="医联保", body="对接交易、医联保、起付等系统", document_text="", doc_id="d", dense=0.9, lexical=1.0)
+    assert signals("医联保起付", [listed], READER)["listed_top1"] == 1.0
+    assert signals("医联保起付", [_view("医联保的起付标准为5000元")], READER)["listed_top1"] == 0.0
 
 
 def test_every_feature_is_computed():
