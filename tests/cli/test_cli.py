@@ -101,3 +101,15 @@ def test_ask_json_and_batch_with_history(real_config, tmp_path):
 def test_training_on_a_heldout_set_is_refused(capsys):
     code = main(["train-abstention", "--dataset", str(ROOT / "eval" / "datasets" / "heldout" / "gazettes.jsonl")])
     assert code == 2 and "保留测试集" in capsys.readouterr().err
+
+
+def test_eval_items_without_a_date_are_asked_on_the_runs_date():
+    from datetime import date
+
+    from cli.main import _dated
+    from eval.runner import load_dataset
+
+    items = load_dataset(ROOT / "eval" / "datasets" / "gazettes.jsonl")
+    dated = _dated(items, date(2025, 1, 1))
+    assert all(d.as_of == (i.as_of or date(2025, 1, 1)) for i, d in zip(items, dated))
+    assert any(i.as_of is None for i in items) and all(d.as_of is not None for d in _dated(items, None))
