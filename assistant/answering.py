@@ -59,6 +59,7 @@ class Composer:
         rewrite: Callable[[str], str] = lambda text: text,
         judge: Callable[[str, list[Evidence]], float] | None = None,
         rerank_scores: bool = False,
+        sure: float | None = None,
     ):
         self.tokenizer = tokenizer
         self.idf = idf
@@ -66,6 +67,8 @@ class Composer:
         self.rewrite = rewrite
         self.judge = judge or self.confidence
         self.rerank_scores = rerank_scores  # evidence scores are re-ranker probabilities
+        # Below this calibrated confidence an answer says it is unsure (None: never).
+        self.sure = sure
 
     def confidence(self, query: str, evidence: list[Evidence]) -> float:
         """How sure retrieval is that the corpus answers the question (0–1).
@@ -124,6 +127,8 @@ class Composer:
             if reading:
                 lines.append(f"（按表头对应：{reading}）")
         warning = _validity_warning(top.document, as_of)
+        if not exact and self.sure is not None and confidence < self.sure:
+            prefix += UNSURE + "\n"
         text = prefix + "\n".join(lines) + (f"\n{warning}" if warning else "")
         citations = tuple(citation_of(item) for item in chosen)
         return Answer(question=question, kind="answer", answer=text, citations=citations, retrieved=retrieved, notes=notes, confidence=confidence)
@@ -190,6 +195,11 @@ class Composer:
         keep = [ranked[0]] + [i for i in ranked[1:limit] if score(sentences[i]) >= 0.6 * best and len(sentences[i]) >= 12]
         return [sentences[i] for i in sorted(set(keep) | set(duty))]
 
+
+# What an answer says first when the judge is only moderately sure: it still quotes, but the
+# reader knows to check. On the development sets (the judge's own training questions, so
+# the real figures are worse) 60 of 107 answers under 0.8 were right, 197 of 225 above.
+UNSURE = "（不太确定：以下是最接近的条款，未必直接回答您的问题，请核对原文。）"
 
 _NUMERIC_CELL = re.compile(r"^[≥≤><]?-?\d+(?:\.\d+)?$")
 _UNIT_AFTER_NAME = re.compile(r"[\u4e00-\u9fff][（(](%|‰|万?元|万?人|个|张|家|所|项|天|年|岁|公顷|亩|平方米|万张|万人|次)[)）]$")

@@ -72,6 +72,9 @@ def render_calculation(calculation: Calculation) -> str:
     return "\n".join(lines)
 
 
+SURE = 0.8  # the calibrated confidence under which an answer says it is unsure
+
+
 def search_scope(reference: DocumentReference) -> tuple[str, ...]:
     """The documents a search stays inside: those named by number (a looser title match does
     not confine it; measured on the dev set, confining by it cost more than it gained)."""
@@ -108,7 +111,7 @@ class Assistant:
         self.judge = Judge(index, tokens, fallback, config.min_confidence)
         self.composer = Composer(
             tokenizer, index.idf, min_confidence=self.judge.threshold, rewrite=self.thesaurus.rewrite, judge=self.judge,
-            rerank_scores=reranker.model is not None,
+            rerank_scores=reranker.model is not None, sure=SURE if self.judge.model is not None else None,
         )
         self.catalogue = Catalogue(index.documents.values(), aliases_from(index.clauses.values()))
         by_title: dict[str, list] = {}

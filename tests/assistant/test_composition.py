@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from assistant.answering import table_reading
-from ingest.types import Clause
+from datetime import date
+
+import pytest
+
+from assistant.answering import UNSURE, Composer, Evidence, table_reading
+from ingest.types import Clause, Document, Span
 
 
 def _row(context: str, kind: str = "table_row") -> Clause:
@@ -27,3 +31,33 @@ def test_prose_has_no_table_reading():
 def test_a_unit_written_after_the_rows_name_holds_for_its_numbers():
     reading = table_reading(_row("表1：完成情况｜主要指标：65岁及以上老年人健康管理率（%）；目标值：≥75；完成值：71.26；完成率：95%"))
     assert reading == "主要指标：65岁及以上老年人健康管理率（%）；目标值：≥75%；完成值：71.26%；完成率：95%"
+
+
+class _Words:
+    """A tokenizer that splits on nothing but known words (enough for sentence choice)."""
+
+    def tokens(self, text: str) -> list[str]:
+        return [w for w in ("质量奖", "评审", "一次") if w in text]
+
+
+def _evidence() -> list[Evidence]:
+    document = Document(
+        doc_id="d", title="质量奖管理办法", doc_number=None, canonical_number=None, issuer="省政府", date=date(2022, 1, 1),
+        kind="notice", valid_from=None, valid_until=None, validity_note="", repeals=(), attachments=(), source="",
+        source_sha256="", span=Span(0, 0), content_hash="",
+    )
+    clause = Clause("d/第五条#x", "d", ("第五条",), ("第五条",), "第五条 质量奖每两年评审一次。", (), kind="article")
+    return [Evidence(clause, document, 1.0, 0.9, 1.0)]
+
+
+@pytest.mark.parametrize(("confidence", "hedged"), [(0.5, True), (0.79, True), (0.8, False), (0.95, False)])
+def test_an_answer_the_judge_is_unsure_of_says_so_and_still_quotes(confidence, hedged):
+    composer = Composer(_Words(), lambda w: 1.0, min_confidence=0.3, judge=lambda q, e: confidence, sure=0.8)
+    answer = composer.compose("质量奖多久评审一次？", "质量奖多久评审一次？", _evidence(), date(2024, 1, 1))
+    assert answer.kind == "answer" and "质量奖每两年评审一次" in answer.answer
+    assert (UNSURE in answer.answer) is hedged
+
+
+def test_without_a_calibrated_judge_nothing_is_hedged():
+    composer = Composer(_Words(), lambda w: 1.0, min_confidence=0.3, judge=lambda q, e: 0.4)
+    assert UNSURE not in composer.compose("质量奖多久评审一次？", "质量奖多久评审一次？", _evidence(), date(2024, 1, 1)).answer
