@@ -15,7 +15,7 @@ from assistant.calculators.registry import REGISTRY, Entry, run
 
 def _tool(entry: Entry) -> StructuredTool:
     def invoke(**inputs) -> dict:
-        return run(entry, inputs).to_dict()
+        return run(entry, inputs, name_of=str).to_dict()  # a tool caller names inputs by field
 
     return StructuredTool.from_function(func=invoke, name=entry.name, description=entry.description, args_schema=entry.request)
 

@@ -122,7 +122,7 @@ def run_command(args: argparse.Namespace) -> int:
         for limit in deadlines.catalogue():
             print(f"{limit.key}\t{limit.name}\t{limit.amount}{limit.unit}\t{limit.reference.doc_number} {limit.reference.section}")
         return 0
-    result = run(args.entry, inputs(args.entry, args))
+    result = run(args.entry, inputs(args.entry, args), name_of=flag)
     if isinstance(result, Clarification):
         raise CalcUsageError(f"{result.question}（命令行请加 {hint(args.entry, result.field)}）")
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else render_calculation(result))

@@ -1,8 +1,9 @@
 """The 窗口计算器 tab: one form per calculator, for window staff.
 
 Each form only gathers inputs and shows the calculator's own result (value, steps,
-citations, warnings); the calculation itself is the same pure function the chat and
-the ``policy-assistant calc`` command use.
+citations, warnings). Inputs go through the calculator registry (``registry.run``), so a
+form checks them exactly as the chat, the tools and ``policy-assistant calc`` do: a
+negative or undefined amount is refused in words, a missing one is asked for.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import html
 from collections.abc import Callable
 from datetime import date
 
-from assistant.calculators import deadlines, payout, staffing, validity
-from assistant.calculators.result import Calculation
+from assistant.calculators import deadlines, payout, registry, staffing, validity
+from assistant.calculators.result import Calculation, Clarification
 from assistant.errors import AssistantError
 from assistant.service import render_calculation
 
@@ -29,11 +30,19 @@ def calculation_html(calculation: Calculation) -> str:
     return f"<div class='calculation'>{body}<p><b>依据条款</b></p><ul>{cited}</ul></div>"
 
 
-def _safely(compute: Callable[[], Calculation]) -> str:
+def _safely(compute: Callable[[], Calculation | Clarification]) -> str:
     try:
-        return calculation_html(compute())
+        result = compute()
     except AssistantError as error:
         return f"<p class='calc-error'>{html.escape(str(error))}</p>"
+    if isinstance(result, Clarification):
+        return f"<p class='calc-question'>{html.escape(result.question)}</p>"
+    return calculation_html(result)
+
+
+def _run(name: str, inputs: dict) -> Calculation | Clarification:
+    """An empty box is an input not given (the calculator says it is missing or asks)."""
+    return registry.run(registry.get(name), {key: value for key, value in inputs.items() if value is not None})
 
 
 def _parse_date(text: str) -> date:
@@ -46,39 +55,47 @@ def _parse_date(text: str) -> date:
 
 
 def payout_result(liability, amount, group, conditions, relief, drug_class, deductible_used, paid, self_paid, rate) -> str:
-    def compute() -> Calculation:
+    def compute() -> Calculation | Clarification:
         names = tuple(c.name for c in payout.match_conditions(conditions or ""))
-        request = payout.PayoutRequest(
-            liability=liability,
-            eligible_amount=float(amount or 0),
-            preexisting=bool(names) or group == "preexisting",
-            relief_recipient=bool(relief),
-            drug_class=drug_class or None,
-            deductible_used=float(deductible_used or 0),
-            paid_this_year=float(paid or 0),
-            self_paid_this_year=float(self_paid or 0),
-            participation_rate=float(rate) / 100 if rate else None,  # the number box shows 0 when left empty
-            conditions=names,
+        return _run(
+            "sanming_payout",
+            {
+                "liability": liability,
+                "eligible_amount": amount,
+                "preexisting": bool(names) or group == "preexisting",
+                "conditions": names,
+                "relief_recipient": bool(relief),
+                "drug_class": drug_class or None,
+                "deductible_used": deductible_used or 0,
+                "paid_this_year": paid or 0,
+                "self_paid_this_year": self_paid or 0,
+                # The box holds a percentage; an empty box means "not known".
+                "participation_rate": rate / 100 if rate else None,
+            },
         )
-        return payout.compute(request)
 
     return _safely(compute)
 
 
 def deadline_result(rule_key: str, start_text: str) -> str:
-    return _safely(lambda: deadlines.compute(rule_key, _parse_date(start_text)))
+    return _safely(lambda: _run("deadline", {"rule": rule_key, "start": _parse_date(start_text)}))
 
 
 def working_days_result(start_text: str, end_text: str) -> str:
-    return _safely(lambda: deadlines.working_days_between(_parse_date(start_text), _parse_date(end_text)))
+    return _safely(lambda: _run("working_days_between", {"start": _parse_date(start_text), "end": _parse_date(end_text)}))
 
 
 def staffing_result(by: str, key: str) -> str:
-    return _safely(lambda: staffing.total(by, key or None) if by != "all" else staffing.total("all"))
+    return _safely(lambda: _run("staffing_total", {"by": by, "key": key or None}))
 
 
 def queue_result(arrivals, service_minutes, wait_minutes) -> str:
-    return _safely(lambda: staffing.recommend_windows(float(arrivals or 0), float(service_minutes or 0), float(wait_minutes or 0)))
+    return _safely(
+        lambda: _run(
+            "window_queue_model",
+            {"arrivals_per_hour": arrivals, "mean_service_minutes": service_minutes, "target_mean_wait_minutes": wait_minutes},
+        )
+    )
 
 
 def validity_result(document: str, on_text: str, register: validity.Register | None = None) -> str:

@@ -156,35 +156,70 @@ def get(name: str) -> Entry:
     raise CalculationError(f"没有名为“{name}”的计算器。可选：{'、'.join(e.name for e in REGISTRY)}。")
 
 
-def _problems(entry: Entry, error: ValidationError) -> str:
-    """Each invalid input in words: the field's own label, what was given, what is allowed."""
+def label(entry: Entry, name: str) -> str:
+    """A field's name in words: the head of its description ("起算日" for ``start``)."""
+    field = entry.request.model_fields.get(name)
+    return re.split(r"[（(，,；;：:]", field.description or name)[0] if field is not None else name
+
+
+def _allowed(item: dict) -> str:
+    """What the value should have been, in words."""
+    context = {key: _plain(value) for key, value in (item.get("ctx") or {}).items()}
+    kind = item["type"]
+    if kind == "greater_than_equal":
+        return f"不能小于 {context.get('ge')}"
+    if kind == "greater_than":
+        return f"必须大于 {context.get('gt')}"
+    if kind == "less_than_equal":
+        return f"不能大于 {context.get('le')}"
+    if kind == "finite_number":
+        return "必须是一个确定的数"
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type", "int_from_float"):
+        return "必须是数字" if kind.startswith("float") else "必须是整数"
+    if kind.startswith("date"):
+        return "必须是日期，如 2024-06-01"
+    if kind == "literal_error":
+        return f"只能是 {context.get('expected', '')}"
+    return "取值无效"
+
+
+def _plain(value):
+    """0.0 as 0, 1.0 as 1: limits read as people write them."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _problems(entry: Entry, error: ValidationError, name_of: Callable[[str], str] | None) -> str:
+    """Each invalid input in words: the field's own label (and, where the caller names fields
+    its own way, that name), what was given, what is allowed. No internal key is shown
+    unless ``name_of`` asks for it."""
     fields = entry.request.model_fields
     problems = []
     for item in error.errors():
         name = str(item["loc"][0]) if item["loc"] else ""
-        if item["type"] == "missing":
-            description = (fields[name].description or name) if name in fields else name
-            problems.append(f"缺少{re.split(r'[（(，,；;：:]', description)[0]}（{name}）")
-            continue
+        called = f"（{name_of(name)}）" if name_of else ""
         if item["type"] == "extra_forbidden":
-            problems.append(f"不认识的输入“{name}”（可用：{'、'.join(fields)}）")
+            known = "、".join(name_of(f) for f in fields) if name_of else "、".join(label(entry, f) for f in fields)
+            problems.append(f"不认识的输入{called or '“' + name + '”'}（可用：{known}）")
             continue
-        description = (fields[name].description or name) if name in fields else name
-        label = re.split(r"[（(，,；;：:]", description)[0]
+        if item["type"] == "missing":
+            problems.append(f"缺少{label(entry, name)}{called}")
+            continue
         given = item.get("input")
-        problems.append(f"{label}（{name}）取值无效" + ("" if given is None or isinstance(given, dict) else f"，收到 {given!r}"))
+        shown = "" if given is None or isinstance(given, dict) else f"（收到 {given}）"
+        problems.append(f"{label(entry, name)}{called}{_allowed(item)}{shown}")
     return "；".join(problems)
 
 
-def run(entry: Entry, inputs: dict | Request) -> Calculation | Clarification:
+def run(entry: Entry, inputs: dict | Request, name_of: Callable[[str], str] | None = None) -> Calculation | Clarification:
     """Validate the inputs against the entry's request type and compute.
 
-    Bad inputs raise ``CalculationError`` with every problem named; a missing input comes
-    back as a ``Clarification``."""
+    Bad inputs raise ``CalculationError`` with every problem named (by its label, and by
+    ``name_of(field)`` where the caller has its own names, such as command-line options);
+    a missing input comes back as a ``Clarification``."""
     try:
         request = inputs if isinstance(inputs, entry.request) else entry.request.model_validate(inputs)
     except ValidationError as error:
-        raise CalculationError(f"{entry.title}的输入有误：{_problems(entry, error)}") from None
+        raise CalculationError(f"{entry.title}的输入有误：{_problems(entry, error, name_of)}。") from None
     try:
         return entry.compute(request)
     except payout.NeedsInput as needed:

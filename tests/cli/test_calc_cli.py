@@ -33,7 +33,7 @@ def test_calc_payout_healthy_switch(capsys):
 def test_calc_payout_refuses_amounts_it_cannot_use(capsys, amount):
     assert main(["calc", "payout", "--liability", "inpatient_in_area", "--eligible-amount", amount, "--no-preexisting"]) == 2
     err = capsys.readouterr().err
-    assert "eligible_amount" in err and "计算结果" not in err
+    assert "--eligible-amount" in err and "计算结果" not in err
 
 
 def test_calc_deadline_and_working_days(capsys):

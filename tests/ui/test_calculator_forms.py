@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ui import calculator_forms as forms
 
 
@@ -15,7 +17,19 @@ def test_payout_form_shows_value_steps_and_cited_quotes():
 def test_payout_form_reads_conditions_and_reports_errors_plainly():
     assert "计算结果：16,800 元" in forms.payout_result("inpatient_in_area", 38600, "healthy", "慢阻肺", False, "", 0, 0, 0, None)
     error = forms.payout_result("inpatient_in_area", -5, "healthy", "", False, "", 0, 0, 0, None)
-    assert "calc-error" in error and "不能为负数" in error
+    assert "calc-error" in error and "不能小于 0" in error and "eligible_amount" not in error
+
+
+@pytest.mark.parametrize("field", ["amount", "deductible", "rate"])
+def test_payout_form_refuses_undefined_numbers_instead_of_skipping_them(field):
+    values = {"amount": 38600, "deductible": 0, "rate": None} | {field: float("nan")}
+    html = forms.payout_result("inpatient_in_area", values["amount"], "healthy", "", False, "", values["deductible"], 0, 0, values["rate"])
+    assert "calc-error" in html and "确定的数" in html and "计算结果" not in html
+
+
+def test_payout_form_without_an_amount_asks_for_it():
+    html = forms.payout_result("inpatient_in_area", None, "healthy", "", False, "", 0, 0, 0, None)
+    assert "calc-error" in html and "缺少" in html and "计算结果" not in html
 
 
 def test_deadline_staffing_and_validity_forms():

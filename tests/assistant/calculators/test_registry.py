@@ -25,9 +25,12 @@ def test_a_complete_request_computes():
     assert isinstance(result, Calculation) and result.value == 33600
 
 
-def test_bad_values_are_named():
-    with pytest.raises(CalculationError, match="eligible_amount"):
+def test_bad_values_are_named_in_words_and_say_what_is_allowed():
+    with pytest.raises(CalculationError, match="合理费用不能小于 0（收到 -5）") as refused:
         run(get("sanming_payout"), {"liability": "inpatient_in_area", "eligible_amount": -5})
+    assert "eligible_amount" not in str(refused.value)  # no internal key for a window clerk
+    with pytest.raises(CalculationError, match=r"合理费用（eligible_amount）必须是一个确定的数"):
+        run(get("sanming_payout"), {"liability": "inpatient_in_area", "eligible_amount": float("nan")}, name_of=str)
 
 
 def test_unknown_calculator_lists_the_choices():
