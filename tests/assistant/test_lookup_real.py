@@ -67,3 +67,10 @@ def test_an_amount_no_clause_gives_is_not_answered_with_a_headcount(real_assista
 def test_another_countys_staffing_is_not_computed_from_the_citys_plan(real_assistant):
     reply = real_assistant.ask("沙县区政务服务中心综合窗口要配多少人？")
     assert reply.kind == "not_found" and reply.calculation is None and "市（三元区）" in reply.answer
+
+
+def test_the_shipped_learned_models_apply_to_the_installed_embedding_model(real_assistant):
+    # Both are keyed by the embedding model's fingerprint; a fingerprint that changed with
+    # the machine or the install path switched them off silently on every fresh clone.
+    assert real_assistant.searcher.reranker.model is not None
+    assert real_assistant.judge.model is not None

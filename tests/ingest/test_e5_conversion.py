@@ -128,3 +128,24 @@ def test_truncated_file_is_reported(tmp_path: Path) -> None:
 def test_missing_source_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ModelConversionError, match=r"does not exist.*make setup"):
         convert(tmp_path / "out", tmp_path / "absent.bin")
+
+
+def test_the_fingerprint_names_the_weights_not_the_conversion_run(tmp_path):
+    import json
+
+    from ingest.embedding import _folder_fingerprint
+
+    def folder(name: str, source: str, when: str, sha: str):
+        path = tmp_path / name / "multilingual-e5-small"
+        path.mkdir(parents=True)
+        (path / "config.json").write_text('{"hidden_size": 384}', encoding="utf-8")
+        (path / "model.safetensors").write_bytes(b"0" * 64)
+        marker = {"source": source, "source_sha256": sha, "format_version": 1, "converted_at": when}
+        (path / "conversion.json").write_text(json.dumps(marker), encoding="utf-8")
+        return path
+
+    here = folder("a", "/work/main/.venv/x/e5-small-q4.bin", "2026-11-30T15:47:18+0000", "abc")
+    ci = folder("b", "/tmp/ci/main/.venv/x/e5-small-q4.bin", "2026-11-30T22:14:57+0000", "abc")
+    other = folder("c", "/work/main/.venv/x/e5-small-q4.bin", "2026-11-30T15:47:18+0000", "def")
+    assert _folder_fingerprint(here) == _folder_fingerprint(ci)
+    assert _folder_fingerprint(here) != _folder_fingerprint(other)
