@@ -43,7 +43,7 @@ _SLOTS: tuple[re.Pattern[str], ...] = (
     re.compile(r"提名奖|质量奖"),
 )
 # The words that make a sentence a question, not what it is about.
-_ASKING = re.compile(r"(?:是|有|要|需要)?(?:多少钱|多少元|多少|几[个名天年月日号项次类]?|什么时候|何时|哪天|哪一天|哪些|哪个|哪几个|什么|怎么样|怎么|如何|谁|是否|吗|呢)[？?]?|[？?]")
+_ASKING = re.compile(r"(?:是|有|要|需要)?(?:为什么|多少钱|多少元|多少|(?<!第)几[个名天年月日号项次类]?|什么时候|何时|哪天|哪一天|哪些|哪个|哪几个|什么|怎么样|怎么|如何|谁|是否|吗|呢)[？?]?|[？?]")
 _OUTSIDE = {"城外": "统筹区外", "城内": "统筹区内", "市外": "统筹区外", "市内": "统筹区内", "外地": "统筹区外", "异地": "统筹区外", "本地": "统筹区内"}
 
 
@@ -66,8 +66,10 @@ def rewrite(question: str, previous: str | None, finders: tuple[SlotFinder, ...]
     for find in finders:
         new = {kind: (start, end) for kind, start, end in reversed(list(find(question)))}
         for kind, start, end in find(previous):
-            if kind in new and question[slice(*new[kind])] != previous[start:end]:
-                return previous[:start] + question[slice(*new[kind])] + previous[end:]
+            value = question[slice(*new[kind])] if kind in new else None
+            # "惠安县呢？" after "诏安县、惠安县…" already asked of it: nothing to swap.
+            if value is not None and value != previous[start:end] and value not in previous:
+                return previous[:start] + value + previous[end:]
     for slot in _SLOTS:
         new, old = slot.search(question), slot.search(previous)
         if new and old and new.group(0) != old.group(0):

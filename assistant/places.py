@@ -60,23 +60,23 @@ class Gazetteer:
         """The gazetteer from the data file shipped in the jionlp package."""
         return cls(list(_read(_data_file())), _everyday_words())
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Where the text names a place, in order."""
-        return [match.span() for match in self._pattern.finditer(text)]
+    def spans(self, text: str) -> list[tuple[Place, int, int]]:
+        """Each place the text names with where it stands, in order."""
+        return [(self._reading(match.group(0)), match.start(), match.end()) for match in self._pattern.finditer(text)]
 
     def find(self, text: str) -> list[Place]:
         """Places named in the text, longest names first, each once; an ambiguous short
         name (several counties share it) yields the one in the most populous sense: its
         city-level reading if there is one."""
         found: list[Place] = []
-        for match in self._pattern.finditer(text):
-            candidates = self._by_name[match.group(0)]
-            place = next((p for p in candidates if p.level == "city"), None) or next(
-                (p for p in candidates if p.level == "province"), candidates[0]
-            )
+        for place, _, _ in self.spans(text):
             if place not in found:
                 found.append(place)
         return found
+
+    def _reading(self, name: str) -> Place:
+        candidates = self._by_name[name]
+        return next((p for p in candidates if p.level == "city"), None) or next((p for p in candidates if p.level == "province"), candidates[0])
 
 
 def _short(place: Place) -> str:

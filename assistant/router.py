@@ -220,7 +220,7 @@ class Router:
         relief = any(not slots.negated(text, m.start()) for m in _RELIEF.finditer(text))
         if eligible < 0:
             raise CalculationError(f"自付费用不能为负数（收到 {eligible:,.2f} 元），请核对后再算。")
-        request = registry.PayoutRequest(
+        request = dict(
             liability=liability,
             eligible_amount=eligible,
             paid_this_year=quantities.amounts(paid.group(0))[0] if paid and quantities.amounts(paid.group(0)) else 0.0,
@@ -237,7 +237,7 @@ class Router:
         calculation = result
         if step:
             calculation = replace(calculation, steps=(step, *calculation.steps))
-        return Routed("payout", calculation=calculation, inputs=request.model_dump())
+        return Routed("payout", calculation=calculation, inputs=request)
 
     # -- deadlines --------------------------------------------------------------
 

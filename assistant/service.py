@@ -177,6 +177,7 @@ class Assistant:
             citations=tuple(c for reply in replies for c in reply.citations),
             retrieved=tuple(retrieved),
             calculation=calculation,
+            clarification=next((reply.clarification for reply in replies if reply.clarification is not None), None),
             id=question_id,
             notes=notes,
             confidence=min(sure) if sure else None,
@@ -212,7 +213,9 @@ class Assistant:
     def gather(self, text: str, history: list[Turn], as_of: date) -> Gathered:
         """The evidence for one question, exactly as answering sees it (training reads it too)."""
         query = self.query_for(text, history)
-        reference = self.catalogue.read(text, as_of)
+        # Read from the question as it stands alone: "那储备粮办法呢？" names its document
+        # there, and "那第二十条呢？" gets its document from the question before.
+        reference = self.catalogue.read(query, as_of)
         hits = self.searcher.search(query, k=10, doc_ids=search_scope(reference))
         evidence = [self._evidence(hit) for hit in hits]
         evidence, version_note = self._in_force_version(evidence, text, as_of)
@@ -232,7 +235,7 @@ class Assistant:
             return Answer(question=question, kind="not_found", answer=text, retrieved=tuple(to_retrieved(e) for e in evidence), notes=notes, confidence=1.0)
         document = reference.documents[0]
         if reference.section is None:
-            rest = [w for w in self.tokenizer.tokens(reference.remainder(question)) if w not in ASKING_WORDS and w not in _ABOUT_DOCUMENT]
+            rest = [w for w in self.tokenizer.tokens(reference.remainder(query)) if w not in ASKING_WORDS and w not in _ABOUT_DOCUMENT]
             if rest:
                 return None  # a question about the document: the search stays inside it when named by number
             return self._overview(question, document, evidence, notes)
@@ -244,7 +247,7 @@ class Assistant:
             text = f"《{document.title}》{number}中没有{reference.section.describe()}。{span}"
             return Answer(question=question, kind="not_found", answer=text, retrieved=tuple(to_retrieved(e) for e in evidence), notes=notes, confidence=1.0)
         named = [Evidence(c, document, 1.0, None, None) for c in clauses]
-        if reference.section.kind == "article" and _BREACH.search(question) and _PENALTY_ASK.search(question):
+        if reference.section.kind == "article" and _BREACH.search(query) and _PENALTY_ASK.search(query):
             label = reference.section.labels[-1]
             cites = re.compile(rf"(?<!》){label}")  # "《某某法》第十六条" is another law's article
             citing = [c for c in self.index.clauses_of(document.doc_id) if cites.search(c.text) and c not in clauses]
@@ -337,15 +340,23 @@ class Assistant:
     def query_for(self, question: str, history: list[Turn]) -> str:
         """The retrieval query: a follow-up borrows the previous question's words."""
         previous = next((t.content for t in reversed(history) if t.role == "user" and t.content.strip()), None)
-        return rewrite(question, previous, (self.catalogue.document_spans, _place_spans))
+        return rewrite(question, previous, (self.catalogue.document_spans, self._place_spans))
+
+    def _place_spans(self, text: str) -> list[tuple[str, int, int]]:
+        """Places a question names, as follow-up slots ("诏安县那个呢？" after 惠安县), by level;
+        not a place inside a document's title."""
+        from assistant.places import Gazetteer
+
+        titles = [(start, end) for _, start, end in self.catalogue.document_spans(text)]
+        # A county swaps for a county, a city for a city: "那福州呢？" does not turn the
+        # province's 质量奖 into 福州's.
+        return [
+            (f"place:{place.level}", start, end)
+            for place, start, end in Gazetteer.load().spans(text)
+            if not any(start < title_end and end > title_start for title_start, title_end in titles)
+        ]
 
     def _evidence(self, hit) -> Evidence:
         clause = self.index.clauses[hit.clause_id]
         return Evidence(clause, self.index.documents[clause.doc_id], hit.score, hit.dense, hit.lexical)
 
-
-def _place_spans(text: str) -> list[tuple[str, int, int]]:
-    """Places a question names, as follow-up slots ("诏安县那个呢？" after 惠安县)."""
-    from assistant.places import Gazetteer
-
-    return [("place", start, end) for start, end in Gazetteer.load().spans(text)]

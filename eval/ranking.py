@@ -46,7 +46,7 @@ def groups(assistant: Assistant, items: list[Item], progress=None) -> list[Group
         for number, item in enumerate(usable, start=1):
             query = assistant.query_for(item.question, list(item.history))
             # The same query and document scope as answering (``Assistant.gather``).
-            scope = search_scope(assistant.catalogue.read(item.question, item.as_of))
+            scope = search_scope(assistant.catalogue.read(query, item.as_of))
             hits = assistant.searcher.search(query, k=POOL, doc_ids=scope)
             quote = fold(item.evidence[0])
             labels = [int(quote in fold(assistant.index.clauses[h.clause_id].text)) for h in hits]

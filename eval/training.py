@@ -41,6 +41,8 @@ def fit_pairwise(groups: list[tuple[np.ndarray, np.ndarray]], features: tuple[st
     """
     from sklearn.linear_model import LogisticRegression
 
+    if not groups:
+        raise ValueError("no groups to learn from: every question needs its candidates")
     x = np.vstack([rows for rows, _ in groups])
     y = np.concatenate([labels for _, labels in groups])
     mean, scale = x.mean(0), x.std(0) + 1e-9
@@ -58,6 +60,10 @@ def fit_pairwise(groups: list[tuple[np.ndarray, np.ndarray]], features: tuple[st
     score = ((x - mean) / scale) @ weights
     calibration = LogisticRegression(class_weight="balanced", max_iter=2000).fit(score.reshape(-1, 1), y)
     slope, bias = float(calibration.coef_[0][0]), float(calibration.intercept_[0])
+    if slope <= 0:
+        # Calibration must not reverse the learnt order: keep the order, centre on the base rate.
+        rate = float(np.clip(y.mean(), 1e-6, 1 - 1e-6))
+        slope, bias = 1.0, float(np.log(rate / (1 - rate)) - score.mean())
     return LogisticModel(
         features=features,
         mean=tuple(float(v) for v in mean),

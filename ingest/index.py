@@ -111,7 +111,8 @@ class IndexBuilder:
         live = _live_build(self.index_dir)
         if live is not None and not force:
             manifest = _read_json(live / "build.json")
-            if manifest.get("fingerprint") == fingerprint:
+            # A build from before vectors.npy existed is rebuilt (its vectors are reused, not re-embedded).
+            if manifest.get("fingerprint") == fingerprint and (live / VECTORS).exists():
                 counts = manifest["counts"]
                 return BuildReport(live.name, True, len(sources), counts["documents"], counts["clauses"], counts["chunks"], counts["documents"], 0, time.perf_counter() - started)
 

@@ -17,6 +17,7 @@ Usage::
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -120,7 +121,15 @@ class Entry:
 
 
 def _payout(request: PayoutRequest) -> Calculation:
-    named = tuple(c.name for c in payout.match_conditions("、".join(request.conditions)))
+    known = {c.name for c in payout.conditions()[0]}
+    # Conditions come by their names (the chat has read them already) or in everyday words.
+    named = tuple(dict.fromkeys(
+        [n for n in request.conditions if n in known] + [c.name for c in payout.match_conditions("、".join(n for n in request.conditions if n not in known))]
+    ))
+    if request.conditions and not named:
+        raise CalculationError(
+            f"没有认出这些病名属于特定既往症：{'、'.join(request.conditions)}。请直接说明被保人是否属于特定既往症人群。"
+        )
     values = request.model_dump()
     values["conditions"] = named
     return payout.compute(payout.PayoutRequest(**values))
@@ -159,7 +168,19 @@ def get(name: str) -> Entry:
 def label(entry: Entry, name: str) -> str:
     """A field's name in words: the head of its description ("起算日" for ``start``)."""
     field = entry.request.model_fields.get(name)
-    return re.split(r"[（(，,；;：:]", field.description or name)[0] if field is not None else name
+    return re.split(r"[（(，,；;：:\s]", field.description or name)[0] if field is not None else name
+
+
+def _choices(entry: Entry, name: str) -> str:
+    """The values a Literal field takes, as a user types them."""
+    field = entry.request.model_fields.get(name)
+    annotation = field.annotation if field is not None else None
+    options = [a for a in typing.get_args(annotation) if a is not type(None)] if annotation is not None else []
+    if options and typing.get_origin(options[0]) is typing.Literal:
+        options = list(typing.get_args(options[0]))
+    elif typing.get_origin(annotation) is not typing.Literal:
+        options = []
+    return "、".join(str(o) for o in options)
 
 
 def _allowed(item: dict) -> str:
@@ -179,7 +200,7 @@ def _allowed(item: dict) -> str:
     if kind.startswith("date"):
         return "必须是日期，如 2024-06-01"
     if kind == "literal_error":
-        return f"只能是 {context.get('expected', '')}"
+        return f"只能是 {context['choices']}" if context.get("choices") else "不在可选范围内"
     return "取值无效"
 
 
@@ -205,7 +226,9 @@ def _problems(entry: Entry, error: ValidationError, name_of: Callable[[str], str
             problems.append(f"缺少{label(entry, name)}{called}")
             continue
         given = item.get("input")
-        shown = "" if given is None or isinstance(given, dict) else f"（收到 {given}）"
+        shown = "" if given is None or given == "" or isinstance(given, dict) else f"（收到 {given}）"
+        if item["type"] == "literal_error":
+            item = {**item, "ctx": {"choices": _choices(entry, name)}}
         problems.append(f"{label(entry, name)}{called}{_allowed(item)}{shown}")
     return "；".join(problems)
 

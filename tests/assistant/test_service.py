@@ -83,6 +83,23 @@ def test_contract_fields(assistant):
         assert set(data["citations"][0]) == {"clause_id", "doc_number", "title", "section", "quote"}
 
 
+def test_a_follow_up_about_another_document_is_answered_from_that_document(assistant):
+    asked = [Turn("user", "《福建省地方政府储备粮安全管理办法》什么时候开始施行？"), Turn("assistant", "……")]
+    reply = assistant.ask("那社科优秀成果奖励办法呢？", history=asked)
+    assert "2022年12月1日" in reply.answer and "2023年1月1日" not in reply.answer
+    numbered = [Turn("user", "明政办规〔2023〕5号的保费是多少？"), Turn("assistant", "……")]
+    gathered = assistant.gather("那明政办规〔2023〕6号呢？", numbered, date(2024, 1, 1))
+    assert gathered.reference.documents[0].doc_number == "明政办规〔2023〕6号"
+    assert gathered.about == "的保费是多少？"  # cut from the same string the reference was read from
+
+
+def test_a_place_inside_a_document_title_is_not_swapped(assistant):
+    asked = [Turn("user", "福建省政府质量奖多久评一次？"), Turn("assistant", "……")]
+    assert "福州政府质量奖" not in assistant.query_for("那福州呢？", asked)
+    both = [Turn("user", "诏安县、惠安县成片开发总面积多少？"), Turn("assistant", "……")]
+    assert "惠安县、惠安县" not in assistant.query_for("惠安县呢？", both)
+
+
 def test_a_calculator_question_names_the_input_it_asks_for(assistant):
     data = assistant.ask("差评整改反馈的截止日是哪天？").to_dict()
     assert data["kind"] == "clarify" and data["clarification"]["field"] == "start_date"
@@ -145,3 +162,4 @@ def test_breaking_a_named_article_is_answered_by_the_clause_that_punishes_it(ass
 def test_asking_what_a_named_article_says_still_quotes_that_article(assistant):
     answer = assistant.ask("福建省人民政府令第227号第十六条规定了什么？", as_of=date(2024, 6, 1))
     assert answer.citations[0].section.endswith("第十六条")
+

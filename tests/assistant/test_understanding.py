@@ -147,3 +147,8 @@ def test_counties_are_still_read_by_name(text, place):
     from assistant.places import Gazetteer
 
     assert place in [p.full for p in Gazetteer.load().find(text)]
+
+
+def test_an_impossible_participation_rate_is_explained_not_computed():
+    routed = route("我在三明住院自付了3万元没有既往症，全市参保率150%，普惠医联保能赔多少")
+    assert routed is not None and routed.calculation is None and "参保率" in routed.clarify

@@ -42,3 +42,11 @@ def test_tools_are_generated_from_the_registry():
     tools = calculator_tools()
     assert [t.name for t in tools] == [e.name for e in REGISTRY]
     assert all(t.args_schema is e.request for t, e in zip(tools, REGISTRY))
+
+
+def test_choices_and_unknown_conditions_are_explained_in_words():
+    with pytest.raises(CalculationError, match="只能是 all、level、group、role、window、phase") as refused:
+        run(get("staffing_total"), {"by": "bogus"})
+    assert " or " not in str(refused.value)
+    with pytest.raises(CalculationError, match="没有认出这些病名属于特定既往症：感冒"):
+        run(get("sanming_payout"), {"liability": "inpatient_in_area", "eligible_amount": 100, "conditions": ("感冒",)})
