@@ -359,4 +359,3 @@ class Assistant:
     def _evidence(self, hit) -> Evidence:
         clause = self.index.clauses[hit.clause_id]
         return Evidence(clause, self.index.documents[clause.doc_id], hit.score, hit.dense, hit.lexical)
-
