@@ -18,11 +18,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import types
 import typing
 from datetime import date
 
-from assistant.calculators.registry import REGISTRY, Entry, run
+from assistant.calculators.registry import REGISTRY, Entry, bare, run
 from assistant.calculators.result import Clarification
 from assistant.errors import AssistantError
 
@@ -68,7 +67,7 @@ def add_commands(calc: argparse.ArgumentParser) -> None:
 
 def _add_option(parser: argparse.ArgumentParser, name: str, field) -> None:
     annotation = field.annotation
-    options = _without_none(annotation)
+    options = bare(annotation)
     help_text = (field.description or name) + ("（必填）" if field.is_required() else "")
     if annotation is bool:
         parser.add_argument(flag(name), dest=name, action="store_true", default=None, help=help_text)
@@ -85,14 +84,6 @@ def _add_option(parser: argparse.ArgumentParser, name: str, field) -> None:
         parser.add_argument(flag(name), dest=name, default=None, metavar=metavar, help=help_text)
 
 
-def _without_none(annotation):
-    """``X | None`` as ``X``; anything else unchanged."""
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        rest = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return rest[0] if len(rest) == 1 else annotation
-    return annotation
-
-
 def inputs(entry: Entry, args: argparse.Namespace) -> dict:
     """The options given, by field name (strings; the request type converts and checks them)."""
     given = {name: getattr(args, name, None) for name in entry.request.model_fields}
@@ -107,7 +98,7 @@ def hint(entry: Entry, field: str) -> str:
     '--preexisting 或 --no-preexisting，或 --conditions 病名'
     """
     fields = entry.request.model_fields
-    if field in fields and _without_none(fields[field].annotation) is bool:
+    if field in fields and bare(fields[field].annotation) is bool:
         text = f"{flag(field)} 或 --no-{field.replace('_', '-')}"
         return text + ("，或 --conditions 病名" if "conditions" in fields else "")
     return flag(field)

@@ -17,6 +17,7 @@ Usage::
 from __future__ import annotations
 
 import re
+import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -171,16 +172,23 @@ def label(entry: Entry, name: str) -> str:
     return re.split(r"[（(，,；;：:\s]", field.description or name)[0] if field is not None else name
 
 
+def bare(annotation):
+    """``X | None`` as ``X``; any other annotation unchanged.
+
+    >>> bare(int | None), bare(str)
+    (<class 'int'>, <class 'str'>)
+    """
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return rest[0] if len(rest) == 1 else annotation
+    return annotation
+
+
 def _choices(entry: Entry, name: str) -> str:
     """The values a Literal field takes, as a user types them."""
     field = entry.request.model_fields.get(name)
-    annotation = field.annotation if field is not None else None
-    options = [a for a in typing.get_args(annotation) if a is not type(None)] if annotation is not None else []
-    if options and typing.get_origin(options[0]) is typing.Literal:
-        options = list(typing.get_args(options[0]))
-    elif typing.get_origin(annotation) is not typing.Literal:
-        options = []
-    return "、".join(str(o) for o in options)
+    annotation = bare(field.annotation) if field is not None else None
+    return "、".join(str(o) for o in typing.get_args(annotation)) if typing.get_origin(annotation) is typing.Literal else ""
 
 
 def _allowed(item: dict) -> str:
