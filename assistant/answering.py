@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.abstention import CLOCK, CLOCK_QUESTION, MONEY, MONEY_QUESTION, ASKING_WORDS
-from assistant.focus import focus, gives
+from assistant.focus import focus, gives, unlabelled
 from assistant.types import Answer, Citation, Retrieved
 from ingest.tokenizer import ChineseTokenizer, normalise
 from ingest.chunking import reading_sentences
@@ -183,7 +183,7 @@ class Composer:
         def score(sentence: str) -> float:
             folded = normalise(sentence)
             value = sum(len(w) for w in words if w in folded)
-            if wants_number and _DIGIT.search(sentence):
+            if wants_number and _DIGIT.search(unlabelled(sentence)):
                 value += 1.5
             # A sentence that gives what is asked (a date for when, a unit for who) counts more.
             value += 2.0 * sum(1 for kind in kinds if gives(kind, sentence))

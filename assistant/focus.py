@@ -13,6 +13,8 @@ clauses, and is a signal that the corpus does not answer a question at all.
 True
 >>> gives("phone", "由市医保局负责解释")
 False
+>>> gives("how_many", "2. 保费缴纳：参保人可使用微信缴纳保费")
+False
 """
 
 from __future__ import annotations
@@ -40,6 +42,26 @@ _GIVES: dict[str, re.Pattern[str]] = {
     "url": re.compile(r"https?://|www\.|\.gov\.cn|网站|公众号|小程序|闽政通|APP|App"),
 }
 
+# The numbering that opens a clause ("第三条", "一、", "（二）", "2.", "(3)", "①") is not content:
+# "2. 保费缴纳" gives no number.
+_LABEL = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百零〇两\d]+条|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]"
+    r"|\d{1,2}\s*[.．、](?!\d)|[①-⑳])\s*"
+)
+
+
+def unlabelled(text: str) -> str:
+    """The text without the item number it opens with.
+
+    >>> unlabelled("（二）2.起付标准：5000 元")
+    '起付标准：5000 元'
+    >>> unlabelled("2.5万元")
+    '2.5万元'
+    """
+    while (match := _LABEL.match(text)) and match.end():
+        text = text[match.end() :]
+    return text
+
 
 def focus(question: str) -> set[str]:
     """The kinds of thing a question asks for (empty when it asks for an explanation)."""
@@ -48,7 +70,7 @@ def focus(question: str) -> set[str]:
 
 def gives(kind: str, text: str) -> bool:
     """Does the text hold a thing of that kind?"""
-    return bool(_GIVES[kind].search(text))
+    return bool(_GIVES[kind].search(unlabelled(text)))
 
 
 def unmet(question: str, text: str) -> float:

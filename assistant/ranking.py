@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant.abstention import ASKING_WORDS
-from assistant.focus import unmet
+from assistant.focus import unlabelled, unmet
 from assistant.learned import LogisticModel, load_or_none
 from assistant.retrieval import RESCORED
 from ingest.chunking import reading_sentences
@@ -99,7 +99,7 @@ def pair_features(
         "coverage_text": covered,
         "coverage_heading": sum(idf(w) for w in words if w in heading) / total if words else 0.0,
         "bigram_text": sum(1 for p in pairs if p in text) / len(pairs) if pairs else 0.0,
-        "number_asked_and_given": float(bool(_ASKS_NUMBER.search(query)) and bool(_DIGIT.search(clause.text))),
+        "number_asked_and_given": float(bool(_ASKS_NUMBER.search(query)) and bool(_DIGIT.search(unlabelled(clause.text)))),
         "who_asked_and_given": float(bool(_ASKS_WHO.search(query)) and bool(_WHO_LINE.search(clause.text))),
         "when_asked_and_given": float(bool(_ASKS_WHEN.search(query)) and bool(_DATE.search(clause.text))),
         "focus_unmet": unmet(query, clause.text),
