@@ -28,6 +28,8 @@ SlotFinder = Callable[[str], Iterable[tuple[str, int, int]]]
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _ELLIPTICAL = re.compile(r"^(那|那么|那如果|如果是|要是|还有|另外|这个|那个|它|其中|换成|改成)|呢[？?]?$")
+# Words that point back at something said before, wherever they stand.
+_POINTING = re.compile(r"这个|那个|这些|那些|这项|这类|这种|这笔|这份|该文件|该办法|它|剩下|剩余|上述|前面说的|刚才")
 _SHORT = 8  # a question with fewer Chinese characters than this leans on the one before
 
 # Slots of one kind: the follow-up's value replaces the previous question's value.
@@ -49,7 +51,8 @@ _OUTSIDE = {"城外": "统筹区外", "城内": "统筹区内", "市外": "统�
 
 def is_follow_up(question: str) -> bool:
     """Does the question lean on the one before (elliptical, or too short to stand alone)?"""
-    return bool(_ELLIPTICAL.search(question.strip())) or len(_HAN.findall(question)) < _SHORT
+    question = question.strip()
+    return bool(_ELLIPTICAL.search(question) or _POINTING.search(question)) or len(_HAN.findall(question)) < _SHORT
 
 
 def rewrite(question: str, previous: str | None, finders: tuple[SlotFinder, ...] = ()) -> str:
@@ -82,3 +85,18 @@ def rewrite(question: str, previous: str | None, finders: tuple[SlotFinder, ...]
         # previous question's subject, not its question words.
         previous = _ASKING.sub("", previous).strip(" ，,") or previous
     return f"{previous.strip()} {question}"
+
+
+def standalone(questions: list[str], finders: tuple[SlotFinder, ...] = ()) -> str | None:
+    """The last of a conversation's questions as it stands alone, each read against the one
+    before it: "它什么时候开始施行？" after "令第227号是什么规章？" is about 令第227号.
+
+    >>> standalone(["一窗通办第一阶段多少人？", "那第二阶段呢？"])
+    '一窗通办第二阶段多少人？'
+    >>> standalone([]) is None
+    True
+    """
+    resolved = None
+    for question in questions:
+        resolved = rewrite(question, resolved, finders)
+    return resolved

@@ -19,7 +19,7 @@ from assistant.calculators import validity
 from assistant.calculators.parameters import Reference
 from assistant.calculators.result import Calculation
 from assistant.derived import clause_deadline, quoted_arithmetic
-from assistant.followups import rewrite
+from assistant.followups import rewrite, standalone
 from assistant.parts import split_parts
 from assistant.ranking import Reranker
 from assistant.references import Catalogue, DocumentReference, aliases_from, clauses_for, pick_version
@@ -73,6 +73,7 @@ def render_calculation(calculation: Calculation) -> str:
 
 
 SURE = 0.8  # the calibrated confidence under which an answer says it is unsure
+FOLLOW_UP_DEPTH = 3  # how many earlier questions a follow-up is resolved through
 
 
 def search_scope(reference: DocumentReference) -> tuple[str, ...]:
@@ -339,8 +340,15 @@ class Assistant:
 
     def query_for(self, question: str, history: list[Turn]) -> str:
         """The retrieval query: a follow-up borrows the previous question's words."""
-        previous = next((t.content for t in reversed(history) if t.role == "user" and t.content.strip()), None)
-        return rewrite(question, previous, (self.catalogue.document_spans, self._place_spans))
+        return rewrite(question, self._previous(history), self._finders())
+
+    def _previous(self, history: list[Turn]) -> str | None:
+        """The last question asked before, as it stands alone (the last few are read)."""
+        asked = [t.content for t in history if t.role == "user" and t.content.strip()]
+        return standalone(asked[-FOLLOW_UP_DEPTH:], self._finders())
+
+    def _finders(self):
+        return (self.catalogue.document_spans, self._place_spans)
 
     def _place_spans(self, text: str) -> list[tuple[str, int, int]]:
         """Places a question names, as follow-up slots ("诏安县那个呢？" after 惠安县), by level;

@@ -67,6 +67,21 @@ def test_a_follow_up_naming_another_document_or_place_swaps_it(assistant):
     assert assistant.query_for("诏安县那个呢？", placed) == "诏安县2022年度土地征收成片开发总面积多少？"
 
 
+def test_a_follow_up_is_read_through_the_questions_before_it(assistant):
+    asked = [
+        Turn("user", "《福建省地方政府储备粮安全管理办法》是哪年通过的？"), Turn("assistant", "……"),
+        Turn("user", "它什么时候开始施行？"), Turn("assistant", "……"),
+    ]
+    query = assistant.query_for("那社科优秀成果奖励办法呢？", asked)
+    assert "社科优秀成果奖励办法" in query and "施行" in query and "储备粮" not in query
+
+
+def test_a_question_pointing_back_reads_the_one_before(assistant):
+    asked = [Turn("user", "惠安县第四批次土地征收成片开发方案省政府批了吗？"), Turn("assistant", "……")]
+    assert assistant.query_for("如果这个方案实施不下去需要调整，怎么办？", asked).startswith("惠安县第四批次")
+    assert assistant.query_for("福建省政府质量奖每届评选多少个？", asked) == "福建省政府质量奖每届评选多少个？"
+
+
 def test_a_calculator_follow_up_swaps_its_slot(assistant):
     history = [Turn("user", "全市参保率达到30%时，普惠医联保在统筹区内看病自付封顶多少？"), Turn("assistant", "10万元")]
     reply = assistant.ask("那要是参保率只到20%呢？", history=history)
