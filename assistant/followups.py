@@ -38,6 +38,7 @@ _SLOTS: tuple[re.Pattern[str], ...] = (
     re.compile(r"第[一二三四五六七八九十百零\d]+条"),
     re.compile(r"(?:19|20)\d{2}年"),
     re.compile(r"[ABC]类"),
+    re.compile(r"责任[一二三四五六]"),
     re.compile(r"\d+(?:\.\d+)?\s*[%％]"),
     re.compile(r"统筹区[内外]|[市省]内|[市省]外|城[内外]|本地|外地|异地"),
     re.compile(r"市本级|市级|三元区|区级|县级|省级"),

@@ -132,7 +132,10 @@ _NO_HISTORY = re.compile(
 )
 # What the scheme pays at most, from what share, above what threshold: a figure of the
 # rule itself, which the clauses state, not a sum to work out.
-_PARAMETER_ASK = re.compile(r"比例|几成|百分之|最高|最多|封顶|上限|起付|保额|保险金额")
+_PARAMETER_ASK = re.compile(
+    r"比例|几成|百分之|最高|最多|封顶|上限|起付|保额|保险金额|门槛|起赔|免赔额?(是|为|有)?多少"
+    r"|(超过|超出|满|达到|高于)多少.{0,6}(才|就|开始)|多少(元|钱)?以上.{0,4}(才|就|开始)"
+)
 _DRUG_WORDS = re.compile(r"抗癌药|肿瘤药|靶向药|化疗药|特药")
 _VALIDITY_ASK = re.compile(r"有效|失效|过期|到期|还能用|还管用|作废|废止|还在执行|还执行|生效|施行|还算数")
 _EXPIRING_LIST = re.compile(r"哪些.{0,12}(到期|失效|过期)|(到期|失效|过期)的.{0,6}(有哪些|是哪些)")

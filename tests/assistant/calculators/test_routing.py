@@ -85,7 +85,13 @@ def test_a_payout_without_an_amount_still_asks_for_it():
 
 @pytest.mark.parametrize(
     "question",
-    ["健康人群在三明统筹区内住院，普惠医联保最高能赔多少？", "我家老人得了慢阻肺，买了普惠医联保，在三明住院能报多少比例？", "救助对象去统筹区外住院，普惠医联保按多少比例赔？"],
+    [
+        "健康人群在三明统筹区内住院，普惠医联保最高能赔多少？",
+        "我家老人得了慢阻肺，买了普惠医联保，在三明住院能报多少比例？",
+        "救助对象去统筹区外住院，普惠医联保按多少比例赔？",
+        "普惠医联保住院，医保报销后自付的部分要超过多少才开始赔？",
+        "普惠医联保的免赔额是多少？",
+    ],
 )
 def test_asking_the_schemes_own_figure_is_a_lookup_not_a_sum(question):
     assert ROUTER.route(question, [], date(2024, 6, 1)) is None
