@@ -149,9 +149,14 @@ class Register:
 
         Where several dated versions share the number or title, the one in force on ``on`` is
         meant (the newest when ``on`` is not given)."""
-        squashed = re.sub(r"\s+", "", text)
+        squashed = _ORDER_LAST.sub(r"令第\1号", re.sub(r"\s+", "", text))  # "第228号令" is "令第228号"
         normalised = canonical_number(squashed) or squashed.replace("[", "〔").replace("]", "〕")
         by_number = [e for e in self.entries.values() if e.number and e.number in normalised]
+        if not by_number:  # an order cited without its issuer: "令第228号"
+            orders = set(_ORDER.findall(normalised))
+            by_number = [e for e in self.entries.values() if e.number and any(e.number.endswith(f"令第{n}号") for n in orders)]
+            if len({e.number for e in by_number}) > 1:
+                by_number = []
         if by_number:
             longest = max(len(e.number) for e in by_number)
             return _version([e for e in by_number if len(e.number) == longest], on)
@@ -168,6 +173,10 @@ class Register:
         if matches:
             raise CalculationError(f"问题可能指以下多份文件，请说明是哪一份：{_names(matches)}")
         raise CalculationError(f"没有认出是哪份文件。已收录 {len(self.entries)} 份，例如：{_names(list(self.entries.values())[:_SHOWN])}")
+
+
+_ORDER_LAST = re.compile(r"第(\d{1,4})号令")
+_ORDER = re.compile(r"令第(\d{1,4})号")
 
 
 def _version(entries: list[Validity], on: date | None) -> Validity:

@@ -57,6 +57,11 @@ def test_rules_are_read_from_the_words(register):
     assert register.find("闽政〔2022〕24号").rule == "none"
 
 
+@pytest.mark.parametrize("named", ["福建省人民政府第228号令", "第228号令", "令第228号"])
+def test_an_order_is_found_however_its_number_is_written(register, named):
+    assert register.find(f"{named}什么时候开始施行").number == "福建省人民政府令第228号"
+
+
 def test_expiring_by_lists_documents_in_date_order(register):
     result = validity.expiring_by(date(2025, 12, 31), register=register)
     assert result.value == ["明政规〔2023〕5号", "明政办规〔2023〕5号", "明政办规〔2023〕6号"]
