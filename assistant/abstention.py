@@ -6,7 +6,7 @@ the ranked evidence — how much of the question the best clauses cover (words a
 character pairs, over the clause, its headings and its whole document), how similar
 the vectors are and by what margin, whether the two retrievers agree, and things the
 question names that the evidence lacks (a year, a place, a money amount, words the
-corpus never uses). It is trained on the development question sets with
+corpus never uses), and how sure the ranking stage is of its first clause. It is trained on the development question sets with
 cross-validation (``eval/abstention.py``) and stored as plain numbers in
 ``abstention.json`` beside this file, so answering needs no learning library.
 
@@ -51,6 +51,9 @@ FEATURES: tuple[str, ...] = (
     "missing_peak_top3",
     "focus_unmet_sentence",
     "listed_top1",
+    "ranker_top1",
+    "ranker_margin",
+    "ranker_top3",
 )
 
 # Words of the asking, not of the thing asked about: they never appear in clauses.
@@ -105,6 +108,7 @@ class EvidenceView:
     doc_id: str
     dense: float | None
     lexical: float | None
+    score: float = 0.0  # the ranking stage's score (the re-ranker's probability when it ran)
 
 
 @dataclass(frozen=True)
@@ -167,10 +171,14 @@ def signals(query: str, evidence: list[EvidenceView], reader: SignalReader) -> d
         "missing_peak_top3": min((missing_peak(e.text) for e in top), default=1.0),
         "focus_unmet_sentence": unmet(query, best_sentence(top[0].text)) if top else 1.0,
         "listed_top1": listed_share(words, reader.idf, top[0].body) if top else 0.0,
+        # How sure ranking is of its first clause, and of it over the second.
+        "ranker_top1": top[0].score if top else 0.0,
+        "ranker_margin": top[0].score - top[1].score if len(top) > 1 else top[0].score if top else 0.0,
+        "ranker_top3": sum(e.score for e in top),
     }
 
 
-def view(clause, document, dense: float | None, lexical: float | None, document_text: str) -> EvidenceView:
+def view(clause, document, dense: float | None, lexical: float | None, document_text: str, score: float = 0.0) -> EvidenceView:
     """An ``EvidenceView`` of a clause and its document."""
     return EvidenceView(
         text=normalise(document.title + clause.section + clause.context + clause.text),
@@ -179,6 +187,7 @@ def view(clause, document, dense: float | None, lexical: float | None, document_
         doc_id=document.doc_id,
         dense=dense,
         lexical=lexical,
+        score=score,
     )
 
 
@@ -208,7 +217,7 @@ class Judge:
         return self._document_text[doc_id]
 
     def signals(self, query: str, evidence: list) -> dict[str, float]:
-        views = [view(e.clause, e.document, e.dense, e.lexical, self.document_text(e.document.doc_id)) for e in evidence]
+        views = [view(e.clause, e.document, e.dense, e.lexical, self.document_text(e.document.doc_id), e.score) for e in evidence]
         return signals(query, views, self.reader)
 
     def __call__(self, query: str, evidence: list) -> float:

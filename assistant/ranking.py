@@ -3,13 +3,13 @@
 Reciprocal rank fusion puts the right document first almost always, but the right
 clause first only about three times in four: the retrievers see a clause's words,
 not whether it says what the question asks (a number, a unit, who leads). This stage
-scores each of the top fused candidates with a linear model over features of the
+scores each of the top fused candidates with boosted decision trees over features of the
 pair — both retrievers' scores and ranks, how much of the question the clause text
 and, separately, its headings cover (words and character pairs), whether it holds a
 number when a number is asked or a 牵头单位 line when "who" is asked, its length and
-kind — learnt from pairs of candidates (the right clause above a wrong one) on the
-development questions, calibrated to a probability, with grouped cross-validation
-(``eval/ranking.py``) and stored in ``ranking.json`` beside this file.
+kind — learnt as the probability that a candidate holds the answer on the development
+questions, with grouped cross-validation (``eval/ranking.py``), and stored as plain
+numbers in ``ranking.json`` beside this file.
 
 Usage::
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from assistant.abstention import ASKING_WORDS
 from assistant.focus import unlabelled, unmet
-from assistant.learned import LogisticModel, load_or_none
+from assistant.learned import Model, load_model, load_or_none
 from assistant.retrieval import RESCORED
 from ingest.chunking import reading_sentences
 from ingest.tokenizer import normalise
@@ -116,14 +116,14 @@ def pair_features(
 class Reranker:
     """Re-orders the top fused candidates by the learned model (a no-op without one)."""
 
-    def __init__(self, index, tokens: Callable[[str], list[str]], model: LogisticModel | None):
+    def __init__(self, index, tokens: Callable[[str], list[str]], model: Model | None):
         self.index = index
         self.tokens = tokens
         self.model = model if model is not None and model.applies_to(index.embedder_fingerprint) else None
 
     @classmethod
     def load(cls, index, tokens: Callable[[str], list[str]], path: Path = MODEL_FILE) -> Reranker:
-        return cls(index, tokens, load_or_none(path, FEATURES, LogisticModel.load))
+        return cls(index, tokens, load_or_none(path, FEATURES, load_model))
 
     def features(self, query: str, pool: list) -> list[dict[str, float]]:
         words = [w for w in dict.fromkeys(self.tokens(query)) if w not in ASKING_WORDS and w.strip()]

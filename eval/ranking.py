@@ -18,12 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.learned import LogisticModel
+from assistant.learned import TreeEnsemble
 from assistant.ranking import FEATURES, MODEL_FILE, POOL
 from assistant.service import Assistant, search_scope
+from eval.abstention import TrainingError
 from eval.metrics import fold
 from eval.runner import Item
-from eval.training import fit_pairwise, linear_scores, stamp
+from eval.training import fit_trees, importances, stamp
 from eval.training import write as save
 
 
@@ -59,14 +60,17 @@ def groups(assistant: Assistant, items: list[Item], progress=None) -> list[Group
     return found
 
 
-def train(found: list[Group], embedder: str = "", folds: int = 5, seed: int = 0) -> tuple[LogisticModel, dict]:
-    """A linear ranker learnt from pairs (right clause above wrong ones, per question) and
-    calibrated to probabilities; evidence@1 of fused vs re-ranked order out of fold.
+def train(found: list[Group], embedder: str = "", folds: int = 5, seed: int = 0) -> tuple[TreeEnsemble, dict]:
+    """Boosted trees that score each candidate's chance of holding the answer; evidence@1 of
+    the fused vs re-ranked order out of fold.
 
-    Pairs beat a pointwise logistic model out of fold on the development sets (evidence@1
-    0.696 → 0.708, mean of four fold seeds): the question is which candidate ranks first,
-    not how likely each is in isolation."""
+    Trees replaced a linear model learnt from pairs: out of fold on the development sets
+    (1628 questions, two fold seeds) evidence@1 rose from 0.711 to 0.728. The features
+    interact (a number asked and given matters when the clause also covers the question),
+    which one weight per feature cannot say."""
     trainable = [g for g in found if any(g.labels)]
+    if not trainable:
+        raise TrainingError("没有一个开发集问题的证据出现在候选条款中，无法训练排序模型。")
     arrays = [(np.array([[row[name] for name in FEATURES] for row in g.rows], dtype=float), np.array(g.labels)) for g in trainable]
     # Folds by question, so a question asked of two indexes never sits on both sides.
     ids = sorted({g.item for g in trainable})
@@ -75,13 +79,13 @@ def train(found: list[Group], embedder: str = "", folds: int = 5, seed: int = 0)
     reranked_top = np.zeros(len(trainable), dtype=bool)
     for k in range(folds):
         inside = [i for i, g in enumerate(trainable) if fold_by_item[g.item] != k]
-        model = fit_pairwise([arrays[i] for i in inside], FEATURES)
+        _, estimator = _fit([arrays[i] for i in inside])
         for i, g in enumerate(trainable):
             if fold_by_item[g.item] == k:
                 x, labels = arrays[i]
-                reranked_top[i] = bool(labels[int(np.argmax(linear_scores(model, x)))])
+                reranked_top[i] = bool(labels[int(np.argmax(estimator.predict_proba(x)[:, 1]))])
     fused_top = np.array([bool(g.labels[0]) for g in trainable])
-    fitted = fit_pairwise(arrays, FEATURES)
+    fitted, estimator = _fit(arrays)
     fitted = replace(fitted, embedder=embedder, trained_on=stamp(f"{len(trainable)} questions, {sum(len(g.rows) for g in trainable)} candidates"))
     answerable = len(found)
     report = {
@@ -90,12 +94,22 @@ def train(found: list[Group], embedder: str = "", folds: int = 5, seed: int = 0)
         "pool": POOL,
         "cv_evidence@1_fused": round(float(fused_top.sum()) / answerable, 4),
         "cv_evidence@1_reranked": round(float(reranked_top.sum()) / answerable, 4),
-        "weights": {name: round(w, 3) for name, w in zip(FEATURES, fitted.weights)},
+        "importances": importances(estimator, FEATURES),
     }
     return fitted, report
 
 
-def write(model: LogisticModel, report: dict, out: Path, model_file: Path = MODEL_FILE) -> None:
+def _fit(arrays: list[tuple[np.ndarray, np.ndarray]]):
+    x = np.vstack([rows for rows, _ in arrays])
+    y = np.concatenate([labels for _, labels in arrays])
+    return fit_trees(x, y, FEATURES, **RANKER_TREES)
+
+
+# Deeper trees than the abstention model's: many more rows (every candidate of every question).
+RANKER_TREES = {"max_depth": 4, "min_samples_leaf": 20}
+
+
+def write(model: TreeEnsemble, report: dict, out: Path, model_file: Path = MODEL_FILE) -> None:
     """The model next to the code that reads it; the report under ``out``."""
     lines = [
         "# Clause re-ranker: cross-validated figures",

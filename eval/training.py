@@ -28,57 +28,6 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, features: tuple[str, ...], **opti
     return model, estimator
 
 
-def fit_pairwise(groups: list[tuple[np.ndarray, np.ndarray]], features: tuple[str, ...], c: float = 1.0) -> LogisticModel:
-    """A linear ranker learnt from pairs: within each group (one question's candidates) every
-    (holds the answer, does not) pair is a training example of which one should rank higher.
-    The scores are then calibrated to probabilities on the rows (Platt scaling, classes
-    balanced), so the model reads like a pointwise one.
-
-    >>> x = np.array([[0.9, 0.1], [0.2, 0.3], [0.8, 0.9], [0.1, 0.8]])
-    >>> model = fit_pairwise([(x[:2], np.array([1, 0])), (x[2:], np.array([1, 0]))], ("a", "b"))
-    >>> model.probability({"a": 0.9, "b": 0.5}) > model.probability({"a": 0.1, "b": 0.5})
-    True
-    """
-    from sklearn.linear_model import LogisticRegression
-
-    if not groups:
-        raise ValueError("no groups to learn from: every question needs its candidates")
-    x = np.vstack([rows for rows, _ in groups])
-    y = np.concatenate([labels for _, labels in groups])
-    mean, scale = x.mean(0), x.std(0) + 1e-9
-    differences, order = [], []
-    for rows, labels in groups:
-        z = (rows - mean) / scale
-        for positive in np.flatnonzero(labels == 1):
-            for negative in np.flatnonzero(labels == 0):
-                differences += [z[positive] - z[negative], z[negative] - z[positive]]
-                order += [1, 0]
-    if not differences:
-        raise ValueError("no group holds both a right and a wrong candidate: nothing to learn an order from")
-    ranker = LogisticRegression(C=c, max_iter=2000, fit_intercept=False).fit(np.array(differences), np.array(order))
-    weights = ranker.coef_[0]
-    score = ((x - mean) / scale) @ weights
-    calibration = LogisticRegression(class_weight="balanced", max_iter=2000).fit(score.reshape(-1, 1), y)
-    slope, bias = float(calibration.coef_[0][0]), float(calibration.intercept_[0])
-    if slope <= 0:
-        # Calibration must not reverse the learnt order: keep the order, centre on the base rate.
-        rate = float(np.clip(y.mean(), 1e-6, 1 - 1e-6))
-        slope, bias = 1.0, float(np.log(rate / (1 - rate)) - score.mean())
-    return LogisticModel(
-        features=features,
-        mean=tuple(float(v) for v in mean),
-        scale=tuple(float(v) for v in scale),
-        weights=tuple(float(slope * w) for w in weights),
-        bias=bias,
-    )
-
-
-def linear_scores(model: LogisticModel, x: np.ndarray) -> np.ndarray:
-    """The model's log-odds for many rows at once (same order as ``probability``)."""
-    return model.bias + ((x - np.array(model.mean)) / np.where(np.array(model.scale) == 0, 1.0, np.array(model.scale))) @ np.array(model.weights)
-
-
-# Shallow trees, slow learning, row subsampling: what held up out of fold on the dev sets.
 TREE_OPTIONS = {"n_estimators": 200, "max_depth": 3, "learning_rate": 0.05, "subsample": 0.8, "random_state": 0}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.learned import LogisticModel
+from assistant.learned import LogisticModel, load_model
 from assistant.ranking import FEATURES, MODEL_FILE, Reranker
 from assistant.retrieval import Hit
 
@@ -33,5 +33,5 @@ def test_features_are_complete_and_bounded(fake_index):
 
 
 def test_shipped_model_loads_with_known_features():
-    model = LogisticModel.load(MODEL_FILE, FEATURES)
+    model = load_model(MODEL_FILE, FEATURES)
     assert model is not None and model.features == FEATURES

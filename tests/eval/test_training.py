@@ -6,6 +6,7 @@ import pytest
 
 import numpy as np
 
+from assistant.ranking import FEATURES
 from eval.training import fit_trees, importances
 
 
@@ -21,14 +22,19 @@ def test_stored_trees_reproduce_the_estimator():
     assert max(weights, key=weights.get) == "a"
 
 
-def test_pairwise_ranker_keeps_the_right_candidate_first_even_when_rows_mislead_calibration():
-    import numpy as np
+def test_the_ranker_learns_which_candidate_holds_the_answer():
+    from eval.abstention import TrainingError
+    from eval.ranking import Group, train
 
-    from eval.training import fit_pairwise, linear_scores
-
-    groups = [(np.array([[1.0], [0.0]]), np.array([1, 0])), (np.array([[11.0]] + [[10.0]] * 50), np.array([1] + [0] * 50))]
-    model = fit_pairwise(groups, ("f",))
-    for x, labels in groups:
-        assert labels[int(np.argmax(linear_scores(model, x)))] == 1
-    with pytest.raises(ValueError, match="no groups"):
-        fit_pairwise([], ("f",))
+    rng = np.random.default_rng(0)
+    groups = []
+    for n in range(60):
+        rows = [{name: float(rng.random()) for name in FEATURES} for _ in range(6)]
+        right = int(rng.integers(6))
+        rows[right]["coverage_text"] += 1.0  # the answer covers the question best
+        groups.append(Group(f"q{n}", rows, [int(i == right) for i in range(6)]))
+    model, report = train(groups)
+    assert report["cv_evidence@1_reranked"] > 0.9 > report["cv_evidence@1_fused"]
+    assert max(report["importances"], key=report["importances"].get) == "coverage_text"
+    with pytest.raises(TrainingError, match="无法训练"):
+        train([Group("q", rows, [0] * 6)])
