@@ -33,6 +33,7 @@ from eval.training import fit_trees, importances, predict, stamp
 from eval.training import write as save
 
 HELDOUT = Path(__file__).resolve().parent / "datasets" / "heldout"
+VALIDATION_PREFIX = "validation-"
 
 
 class TrainingError(AssistantError):
@@ -63,9 +64,12 @@ def examples(assistant: Assistant, items: list[Item], progress=None) -> list[Exa
 
 
 def refuse_heldout(paths: list[Path]) -> None:
+    """Held-out sets measure, validation sets choose between variants: neither is trained on."""
     for path in paths:
         if HELDOUT.resolve() in path.resolve().parents:
             raise TrainingError(f"{path} 属于冻结的保留测试集，不能用于训练。")
+        if path.name.startswith(VALIDATION_PREFIX):
+            raise TrainingError(f"{path} 是验证集（用来比较不同方案），不能用于训练。")
 
 
 def train(

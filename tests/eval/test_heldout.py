@@ -34,3 +34,6 @@ def test_heldout_sets_have_the_required_mix():
 def test_training_refuses_heldout_files():
     with pytest.raises(TrainingError):
         refuse_heldout([HELDOUT / "gazettes.jsonl"])
+    with pytest.raises(TrainingError, match="验证集"):
+        refuse_heldout([HELDOUT.parent / "validation-gazettes.jsonl"])
+    refuse_heldout([HELDOUT.parent / "training-gazettes-4.jsonl"])
