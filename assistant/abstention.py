@@ -6,9 +6,10 @@ the ranked evidence — how much of the question the best clauses cover (words a
 character pairs, over the clause, its headings and its whole document), how similar
 the vectors are and by what margin, whether the two retrievers agree, and things the
 question names that the evidence lacks (a year, a place, a money amount, words the
-corpus never uses), and how sure the ranking stage is of its first clause. It is trained on the development question sets with
-cross-validation (``eval/abstention.py``) and stored as plain numbers in
-``abstention.json`` beside this file, so answering needs no learning library.
+corpus never uses), and how sure the ranking stage is of its first clause. It is
+trained on the development question sets with cross-validation (``eval/abstention.py``)
+and stored as plain numbers in ``abstention.json`` beside this file, so answering needs
+no learning library.
 
 Usage::
 
