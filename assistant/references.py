@@ -145,7 +145,7 @@ class Catalogue:
         self._aliases = [(alias, d) for d in self.documents for alias in (aliases or {}).get(d.doc_id, ())]
         self._by_number: dict[str, list[Document]] = {}
         for document in self.documents:
-            for number in {document.canonical_number, _order_key(document.doc_number)} - {None}:
+            for number in {document.canonical_number, order_key(document.doc_number)} - {None}:
                 self._by_number.setdefault(number, []).append(document)
         self._prefixes = sorted(
             {re.match(r"^(.*?)〔", d.canonical_number).group(1) for d in self.documents if d.canonical_number and "〔" in d.canonical_number},
@@ -339,7 +339,17 @@ def _core_title(title: str) -> str:
     return re.sub(r"^.{0,20}?关于", "", title).strip("《》")
 
 
-def _order_key(number: str | None) -> str | None:
+def order_keys(text: str) -> set[str]:
+    """The orders a text cites, however written: "第228号令", "令第二百二十八号" → {"令228"}.
+
+    >>> sorted(order_keys("福建省人民政府第228号令和令第二百二十七号"))
+    ['令227', '令228']
+    """
+    numbers = (_to_int(m.group("n") or m.group("m")) for m in _ORDER.finditer(text))
+    return {f"令{n}" for n in numbers if n}
+
+
+def order_key(number: str | None) -> str | None:
     """"福建省人民政府令第227号" → "令227": orders are cited with or without their issuer."""
     if not number:
         return None

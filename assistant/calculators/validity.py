@@ -26,6 +26,7 @@ import yaml
 
 from assistant.calculators.parameters import Reference
 from assistant.calculators.result import Calculation, CalculationError
+from assistant.references import order_key, order_keys
 from ingest.metadata import canonical_number
 from ingest.types import Clause, Document
 
@@ -149,14 +150,14 @@ class Register:
 
         Where several dated versions share the number or title, the one in force on ``on`` is
         meant (the newest when ``on`` is not given)."""
-        squashed = _ORDER_LAST.sub(r"令第\1号", re.sub(r"\s+", "", text))  # "第228号令" is "令第228号"
+        squashed = re.sub(r"\s+", "", text)
         normalised = canonical_number(squashed) or squashed.replace("[", "〔").replace("]", "〕")
         by_number = [e for e in self.entries.values() if e.number and e.number in normalised]
-        if not by_number:  # an order cited without its issuer: "令第228号"
-            orders = set(_ORDER.findall(normalised))
-            by_number = [e for e in self.entries.values() if e.number and any(e.number.endswith(f"令第{n}号") for n in orders)]
+        if not by_number:  # an order however cited: "第228号令", "令第228号" without its issuer
+            orders = order_keys(squashed)
+            by_number = [e for e in self.entries.values() if order_key(e.number) in orders]
             if len({e.number for e in by_number}) > 1:
-                by_number = []
+                by_number = []  # two issuers' orders share the number: not a guess
         if by_number:
             longest = max(len(e.number) for e in by_number)
             return _version([e for e in by_number if len(e.number) == longest], on)
@@ -173,10 +174,6 @@ class Register:
         if matches:
             raise CalculationError(f"问题可能指以下多份文件，请说明是哪一份：{_names(matches)}")
         raise CalculationError(f"没有认出是哪份文件。已收录 {len(self.entries)} 份，例如：{_names(list(self.entries.values())[:_SHOWN])}")
-
-
-_ORDER_LAST = re.compile(r"第(\d{1,4})号令")
-_ORDER = re.compile(r"令第(\d{1,4})号")
 
 
 def _version(entries: list[Validity], on: date | None) -> Validity:
