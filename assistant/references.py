@@ -383,6 +383,28 @@ def _choose_version(documents: tuple[Document, ...], question: str, as_of: date 
     return tuple(chosen)
 
 
+# "按2023年修订的…", "2013年版", "2024年新修订版": words that choose a version, not words of its text.
+_VERSION_PHRASE = re.compile(
+    r"(?:按照?|依照|根据)?(?:19|20)\d{2}\s*年(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?(?:第?[一二三四五六七八九十\d]次)?新?"
+    r"(?:修订|修改|修正|版本|版|颁布|发布|公布|施行)(?:后|版)?的?"
+)
+
+
+def without_version(question: str) -> str:
+    """The question without the words that pick a version of its regulation: the version is
+    chosen from them (``pick_version``), and left in the search they match the dates of a
+    promulgation notice rather than the rule asked about.
+
+    >>> without_version("按2023年修订的收养登记办法，民政部门多少天内要审查完？")
+    '收养登记办法，民政部门多少天内要审查完？'
+    >>> without_version("全国年节放假办法2013年版和2024年新修订版，春节分别放几天假？")
+    '全国年节放假办法和，春节分别放几天假？'
+    >>> without_version("2025年的保费是多少？")
+    '2025年的保费是多少？'
+    """
+    return _VERSION_PHRASE.sub("", question)
+
+
 def pick_version(versions: list[Document], question: str, as_of: date | None) -> Document:
     """The version of one regulation a question means (see ``_choose_version``)."""
     dated = sorted(versions, key=lambda d: d.date or date.min)

@@ -22,7 +22,7 @@ from assistant.derived import clause_deadline, quoted_arithmetic
 from assistant.followups import rewrite, standalone
 from assistant.parts import split_parts
 from assistant.ranking import Reranker
-from assistant.references import Catalogue, DocumentReference, aliases_from, clauses_for, pick_version
+from assistant.references import Catalogue, DocumentReference, aliases_from, clauses_for, pick_version, without_version
 from assistant.router import Routed, Router
 from assistant.retrieval import HybridSearcher
 from assistant.settings import Config
@@ -217,12 +217,16 @@ class Assistant:
         # Read from the question as it stands alone: "那储备粮办法呢？" names its document
         # there, and "那第二十条呢？" gets its document from the question before.
         reference = self.catalogue.read(query, as_of)
-        hits = self.searcher.search(query, k=10, doc_ids=search_scope(reference))
-        evidence = [self._evidence(hit) for hit in hits]
+        evidence = [self._evidence(hit) for hit in self.search(query, reference, k=10)]
         evidence, version_note = self._in_force_version(evidence, text, as_of)
         # A document named by its number is settled: judge and quote for what is asked about it.
         about = (reference.remainder(query).strip() or query) if reference.by_number else query
         return Gathered(query, reference, evidence, version_note, about)
+
+    def search(self, query: str, reference: DocumentReference, k: int) -> list:
+        """The ranked clauses for a question as it stands alone, inside the documents it names
+        by number; the words that only pick a version of a regulation do not search."""
+        return self.searcher.search(without_version(query) or query, k=k, doc_ids=search_scope(reference))
 
     def _looked_up(self, question: str, query: str, reference: DocumentReference, evidence: list[Evidence], as_of: date, notes) -> Answer | None:
         """A question that names its document (and maybe its section), answered from exactly there."""

@@ -20,7 +20,7 @@ import numpy as np
 
 from assistant.learned import TreeEnsemble
 from assistant.ranking import FEATURES, MODEL_FILE, POOL
-from assistant.service import Assistant, search_scope
+from assistant.service import Assistant
 from eval.abstention import TrainingError
 from eval.metrics import fold
 from eval.runner import Item
@@ -46,9 +46,8 @@ def groups(assistant: Assistant, items: list[Item], progress=None) -> list[Group
         usable = [i for i in items if i.answerable and i.evidence]
         for number, item in enumerate(usable, start=1):
             query = assistant.query_for(item.question, list(item.history))
-            # The same query and document scope as answering (``Assistant.gather``).
-            scope = search_scope(assistant.catalogue.read(query, item.as_of))
-            hits = assistant.searcher.search(query, k=POOL, doc_ids=scope)
+            # The same search as answering (``Assistant.gather``).
+            hits = assistant.search(query, assistant.catalogue.read(query, item.as_of), k=POOL)
             quote = fold(item.evidence[0])
             labels = [int(quote in fold(assistant.index.clauses[h.clause_id].text)) for h in hits]
             rows = reranker.features(query, hits) if reranker is not None and hits else []

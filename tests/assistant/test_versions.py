@@ -46,6 +46,7 @@ def assistant(tmp_path_factory, tokenizer):
         ("领用发票样例要缴纳多少保证金？", date(2024, 1, 1), "五千", "2019-03-02"),
         ("领用发票样例要缴纳多少保证金？", date(2015, 1, 1), "一千", "2010-12-20"),
         ("2010年版本里领用发票样例要缴纳多少保证金？", date(2024, 1, 1), "一千", "2010-12-20"),
+        ("按2010年公布的办法，领用发票样例要缴纳多少保证金？", date(2024, 1, 1), "一千", "2010-12-20"),
     ],
 )
 def test_the_version_in_force_or_named_answers_and_is_named(assistant, question, as_of, amount, version):
@@ -53,3 +54,10 @@ def test_the_version_in_force_or_named_answers_and_is_named(assistant, question,
     assert reply.kind == "answer"
     assert reply.citations[0].doc_id.endswith(f"({version})")
     assert f"保证金{amount}元" in reply.answer and f"{version}版本作答" in reply.answer
+
+
+def test_the_words_that_pick_a_version_do_not_pull_in_its_promulgation_note(assistant):
+    """"按2019年修订的…" chooses the version; searched for, its year matches the note's dates."""
+    reply = assistant.ask("按2019年3月2日修订的版本，领用发票样例要缴纳多少保证金？", as_of=date(2024, 1, 1))
+    assert reply.citations[0].section == "第二条"
+    assert "保证金五千元" in reply.answer and "2019-03-02版本作答" in reply.answer
