@@ -76,6 +76,16 @@ SURE = 0.8  # the calibrated confidence under which an answer says it is unsure
 FOLLOW_UP_DEPTH = 3  # how many earlier questions a follow-up is resolved through
 
 
+def _calculator_fits(routed: Routed, evidence: list[Evidence]) -> bool:
+    """A calculator answers only a question that retrieval also places in a document its
+    constants cite. "多少人以上就算大型群众性活动？" names 公安 and asks 多少人, which reads like
+    the window staffing plan, but nothing retrieved for it comes from that plan."""
+    if routed.calculation is None or not routed.calculation.citations:
+        return True
+    cited = {c.doc_number.replace("[", "〔").replace("]", "〕") for c in routed.calculation.citations}
+    return any(e.document.canonical_number in cited for e in evidence)
+
+
 def search_scope(reference: DocumentReference) -> tuple[str, ...]:
     """The documents a search stays inside: those named by number (a looser title match does
     not confine it; measured on the dev set, confining by it cost more than it gained)."""
@@ -192,6 +202,8 @@ class Assistant:
         if routed is None and query != text:
             routed = self.router.route(query, [], as_of)  # "那要是参保率只到20%呢？" after a payout
         notes = notes + ((gathered.version_note,) if gathered.version_note else ())
+        if routed is not None and not _calculator_fits(routed, evidence):
+            routed = None
         if routed is not None:
             return self._calculated(original, routed, evidence, notes, question_id)
         if reference.named:
