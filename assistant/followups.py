@@ -27,7 +27,11 @@ from assistant.focus import focus
 SlotFinder = Callable[[str], Iterable[tuple[str, int, int]]]
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_ELLIPTICAL = re.compile(r"^(那|那么|那如果|如果是|要是|还有|另外|这个|那个|它|其中|换成|改成)|呢[？?]?$")
+_ELLIPTICAL = re.compile(r"^(那|那么|那如果|如果是|要是|这个|那个|它|其中|换成|改成)|呢[？?]?$")
+# "还有…" / "另外…" leans on the question before only when what follows is too short to
+# stand alone ("还有第二阶段？"); "另外老板说…政府投资项目要在什么节点前做完评估？" is new.
+_ALSO = re.compile(r"^(还有|另外)")
+_ALSO_SHORT = 12
 # Words that point back at something said before, wherever they stand.
 _POINTING = re.compile(r"这个|那个|这些|那些|这项|这类|这种|这笔|这份|该文件|该办法|它|剩下|剩余|上述|前面说的|刚才")
 _SHORT = 8  # a question with fewer Chinese characters than this leans on the one before
@@ -51,8 +55,16 @@ _OUTSIDE = {"城外": "统筹区外", "城内": "统筹区内", "市外": "统�
 
 
 def is_follow_up(question: str) -> bool:
-    """Does the question lean on the one before (elliptical, or too short to stand alone)?"""
+    """Does the question lean on the one before (elliptical, or too short to stand alone)?
+
+    >>> is_follow_up("还有第二阶段？"), is_follow_up("那第二阶段呢？")
+    (True, True)
+    >>> is_follow_up("另外老板说市里搞健康影响评估，政府投资的工程项目要在什么节点前做完评估？")
+    False
+    """
     question = question.strip()
+    if _ALSO.search(question) and len(_HAN.findall(question)) < _ALSO_SHORT:
+        return True
     return bool(_ELLIPTICAL.search(question) or _POINTING.search(question)) or len(_HAN.findall(question)) < _SHORT
 
 
