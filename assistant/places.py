@@ -74,6 +74,30 @@ class Gazetteer:
                 found.append(place)
         return found
 
+    def outside(self, text: str, title: str) -> list[str]:
+        """Places the text names that lie outside every place a document's title names: a
+        question about 浙江省's rule is not about 《福建省…办法》. Empty when the title names
+        no place (a national regulation covers them all).
+
+        >>> g = Gazetteer.load()
+        >>> g.outside("浙江省储备粮管理办法什么时候施行", "福建省地方政府储备粮安全管理办法")
+        ['浙江省']
+        >>> g.outside("沙县的一窗受理方案还有效吗", "三明市深化一窗受理改革实施方案"), g.outside("南京的情况", "殡葬管理条例")
+        ([], [])
+        """
+        home = self.find(title)
+        if not home:
+            return []
+
+        def within(place: Place, area: Place) -> bool:
+            if area.level == "province":
+                return place.province == area.province
+            if area.level == "city":
+                return place.city == area.full or place.full == area.full
+            return place.full == area.full
+
+        return [p.full for p in self.find(text) if not any(within(p, area) or within(area, p) for area in home)]
+
     def _reading(self, name: str) -> Place:
         candidates = self._by_name[name]
         return next((p for p in candidates if p.level == "city"), None) or next((p for p in candidates if p.level == "province"), candidates[0])

@@ -134,7 +134,7 @@ _NO_HISTORY = re.compile(
 # rule itself, which the clauses state, not a sum to work out.
 _PARAMETER_ASK = re.compile(
     r"比例|几成|百分之|最高|最多|封顶|上限|起付|保额|保险金额|门槛|起赔|免赔额?(是|为|有)?多少"
-    r"|(超过|超出|满|达到|高于)多少.{0,6}(才|就|开始)|多少(元|钱)?以上.{0,4}(才|就|开始)"
+    r"|(超过|超出|满|达到|高于)多少.{0,6}(才|就|开始)|多少(元|钱)?以上.{0,4}(才|就|开始)|多少(元|钱)?(才|就)(开始|能|会)?(赔|报|理赔)"
 )
 _DRUG_WORDS = re.compile(r"抗癌药|肿瘤药|靶向药|化疗药|特药")
 _VALIDITY_ASK = re.compile(r"有效|失效|过期|到期|还能用|还管用|作废|废止|还在执行|还执行|生效|施行|还算数")
@@ -193,13 +193,15 @@ class Router:
         medical = _MEDICAL.search(text)
         if not ((named or medical) and _PAYOUT_ASK.search(text)):
             return None
+        if focus(text) & _NOT_AN_AMOUNT and "money" not in focus(text):
+            # "理赔后多少天到账", "花了八万多……理赔打哪个电话": asks about the claim, not its
+            # amount, whatever amounts the story mentions.
+            return None
         amounts = slots.money(text)  # replies to our questions are already part of the text
         eligible, step = _eligible_amount(amounts)
         if eligible is None:
             if not amounts and not _HOW_MUCH.search(text):
                 return None  # "普通门诊能报销吗" asks whether, not how much: the clauses answer it
-            if not amounts and focus(text) & _NOT_AN_AMOUNT and "money" not in focus(text):
-                return None  # "理赔后多少天到账", "客服电话多少": asks about the claim, not its amount
             if not amounts and _PARAMETER_ASK.search(text):
                 return None  # "按多少比例赔", "最高能赔多少": the rule's own figure, quoted from its clause
             raise payout.NeedsInput("amount", _AMOUNT_QUESTION if not amounts else _AMOUNT_AMBIGUOUS)
@@ -332,6 +334,8 @@ class Router:
             document = register.find(text, on)
         except CalculationError:
             return None
+        if Gazetteer.load().outside(text, document.title):
+            return None  # "浙江省…储备粮…办法" is not 《福建省…储备粮安全管理办法》
         return Routed("validity", calculation=validity.status(document, on, register))
 
 

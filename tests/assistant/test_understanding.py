@@ -152,3 +152,19 @@ def test_counties_are_still_read_by_name(text, place):
 def test_an_impossible_participation_rate_is_explained_not_computed():
     routed = route("我在三明住院自付了3万元没有既往症，全市参保率150%，普惠医联保能赔多少")
     assert routed is not None and routed.calculation is None and "参保率" in routed.clarify
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "三明普惠医联保里，到三明以外的公立医院住院那一项，每年要先自己扛多少才开始赔？",  # the rule's threshold
+        "我老公上个月在三明住院花了八万多，医保报完还剩不少。普惠医联保理赔要打哪个电话，多少天能到账？",
+    ],
+)
+def test_a_question_about_the_claim_or_its_threshold_is_not_a_payout_sum(question):
+    assert route(question) is None  # the clauses answer these; no amount is computed or asked for
+
+
+def test_another_provinces_rule_is_not_ours_to_judge():
+    assert route("浙江省地方政府储备粮安全管理办法自哪天起施行？") is None
+    assert route("福建省地方政府储备粮安全管理办法自哪天起施行？").calculator == "validity"
