@@ -23,6 +23,7 @@ from datetime import date
 
 import cn2an
 
+from assistant.places import Gazetteer
 from ingest.metadata import canonical_number
 from ingest.numbering import cn_to_int
 from ingest.types import Clause, Document
@@ -182,10 +183,11 @@ class Catalogue:
                 by_number = True
         if not found:
             titled = self._by_title(question)
-            if titled:
-                documents, span = titled
-                found += documents
-                spans.append(span)
+            # "浙江省地方政府储备粮安全管理办法" shares its name with Fujian's rule but is not it.
+            outside = Gazetteer.load().outside
+            if titled and (kept := [d for d in titled[0] if not outside(question, d.title)]):
+                found += kept
+                spans.append(titled[1])
         section, section_span = read_section(_blank(question, spans))
         if section_span:
             spans.append(section_span)

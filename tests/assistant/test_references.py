@@ -111,3 +111,9 @@ def test_an_item_numbered_through_the_document_is_that_item(catalogue, clauses_o
     reference = catalogue.read("明政规〔2023〕5号第14项，联合验收等待前置事项的时长压缩到几个工作日？")
     found = clauses_for(reference.section, clauses_of(reference.documents[0].doc_id))
     assert [c.labels for c in found] == [("二", "（三）", "14")]
+
+
+def test_another_regions_document_of_the_same_name_is_not_ours(catalogue):
+    assert catalogue.read("浙江省地方政府储备粮安全管理办法第20条").documents == ()
+    assert catalogue.read("浙江的储备粮安全管理办法第20条").documents == ()
+    assert [d.doc_id for d in catalogue.read("福建省地方政府储备粮安全管理办法第20条").documents] == ["福建省人民政府令第227号"]
