@@ -108,7 +108,7 @@ class Composer:
         prefix = "".join(f"（{note}）\n" for note in notes)
         if not evidence or confidence < self.min_confidence:
             nearest = "\n".join(f"· 《{e.document.title}》{_number(e.document)} {e.clause.section}" for e in evidence[:3])
-            text = "现有公报中没有找到能回答这个问题的条款。"
+            text = "已收录的文件中没有找到能回答这个问题的条款。"
             if nearest:
                 text += f"\n最接近的条款是（仅供参考，未必相关）：\n{nearest}"
             return Answer(question=question, kind="not_found", answer=prefix + text, retrieved=retrieved, notes=notes, confidence=confidence)

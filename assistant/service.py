@@ -244,7 +244,7 @@ class Assistant:
         """A question that names its document (and maybe its section), answered from exactly there."""
         if not reference.documents:
             missing = "、".join(reference.unknown_numbers)
-            text = f"现有公报中没有收录文号为 {missing} 的文件。"
+            text = f"已收录的文件中没有文号为 {missing} 的文件。"
             if evidence:
                 text += "\n最接近的条款是（仅供参考，未必相关）：\n" + "\n".join(
                     f"· 《{e.document.title}》{e.clause.section}" for e in evidence[:3]

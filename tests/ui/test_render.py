@@ -157,7 +157,7 @@ def test_answer_text_keeps_lines_and_has_no_blank_line():
 
 
 def test_not_found_shows_text_and_no_citations():
-    text = "现有公报中没有找到能回答这个问题的条款。\n最接近的条款是（仅供参考，未必相关）：\n· 《甲》 一、"
+    text = "已收录的文件中没有找到能回答这个问题的条款。\n最接近的条款是（仅供参考，未必相关）：\n· 《甲》 一、"
     markup = render.answer_html(_answer(kind="not_found", text=text))
     assert "<details" not in markup
     assert "answer-not_found" in markup
