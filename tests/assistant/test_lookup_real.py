@@ -54,7 +54,6 @@ def test_question_about_a_numbered_document_is_judged_on_what_it_asks(real_assis
     assert reply.kind == "answer" and "5000" in reply.answer
 
 
-@pytest.mark.xfail(strict=True, reason="the gazettes mention 公积金提取 only in a list; that signal is too weak yet to refuse it (issue 7 remains open)")
 def test_a_topic_the_gazettes_only_list_is_not_answered(real_assistant):
     assert real_assistant.ask("福州的公积金怎么提取").kind == "not_found"
 
