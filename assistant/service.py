@@ -24,7 +24,7 @@ from assistant.parts import split_parts
 from assistant.ranking import Reranker
 from assistant.references import Catalogue, DocumentReference, aliases_from, clauses_for, pick_version, without_version
 from assistant.router import Routed, Router
-from assistant.retrieval import HybridSearcher
+from assistant.retrieval import Hit, HybridSearcher
 from assistant.settings import Config
 from assistant.thesaurus import Thesaurus
 from assistant.types import Answer, Citation, Turn
@@ -235,7 +235,7 @@ class Assistant:
         about = (reference.remainder(query).strip() or query) if reference.by_number else query
         return Gathered(query, reference, evidence, version_note, about)
 
-    def search(self, query: str, reference: DocumentReference, k: int) -> list:
+    def search(self, query: str, reference: DocumentReference, k: int) -> list[Hit]:
         """The ranked clauses for a question as it stands alone, inside the documents it names
         by number; the words that only pick a version of a regulation do not search."""
         return self.searcher.search(without_version(query) or query, k=k, doc_ids=search_scope(reference))
