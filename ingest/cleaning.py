@@ -66,6 +66,38 @@ class Paragraph:
     def spans(self) -> tuple[Span, ...]:
         return tuple(p for p in self.parts if isinstance(p, Span))
 
+    def split(self, offsets: list[int]) -> list[Paragraph]:
+        """Cut the paragraph before each text offset, each piece keeping its own source ranges;
+        whitespace at the cuts is dropped.
+
+        >>> p = Paragraph((Span(0, 6),), "甲。 乙。", 1, 1)
+        >>> [(q.text, q.spans) for q in p.split([3])]
+        [('甲。', (Span(start=0, end=2),)), ('乙。', (Span(start=3, end=5),))]
+        """
+        bounds = [0, *sorted({o for o in offsets if 0 < o < len(self.text)}), len(self.text)]
+        pieces = []
+        for start, end in zip(bounds, bounds[1:]):
+            while start < end and self.text[start].isspace():
+                start += 1
+            while end > start and self.text[end - 1].isspace():
+                end -= 1
+            if start < end:
+                pieces.append(Paragraph(self._slice(start, end), self.text[start:end], self.first_line, self.last_line))
+        return pieces
+
+    def _slice(self, start: int, end: int) -> tuple[Span | str, ...]:
+        """The parts behind text[start:end]."""
+        found: list[Span | str] = []
+        position = 0
+        for part in self.parts:
+            length = len(part) if isinstance(part, str) else part.end - part.start
+            low, high = max(start, position), min(end, position + length)
+            if low < high:
+                offset = low - position
+                found.append(part[offset : high - position] if isinstance(part, str) else Span(part.start + offset, part.start + high - position))
+            position += length
+        return tuple(found)
+
 
 class ParagraphBuilder:
     """Accumulates source ranges and synthetic whitespace into one paragraph."""

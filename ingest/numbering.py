@@ -17,7 +17,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("part", re.compile(rf"^第([{CN_DIGITS}]+)节(?=\s)")),
     ("article", re.compile(rf"^第([{CN_DIGITS}]+)条(?=[\s　])")),
     ("phase", re.compile(rf"^第([{CN_DIGITS}]+)阶段[:：]")),
-    ("annex", re.compile(r"^附\s*件\s*(\d{0,2})\s*$")),
+    ("annex", re.compile(r"^附\s*件\s*(\d{0,2})\s*[:：]?\s*$")),
     ("column", re.compile(r"^专栏\s*(\d{1,2})\s*[:：]")),
     ("cn", re.compile(r"^([一二三四五六七八九十]{1,3})\s*、")),
     ("paren_cn", re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[)）]")),
@@ -121,3 +121,27 @@ def cn_to_int(number: str) -> int:
         else:
             raise ValueError(f"Not a Chinese numeral: {number!r}")
     return total + current
+
+
+def to_cn(number: int) -> str:
+    """Write 1–9999 as a Chinese numeral the way article numbers are printed.
+
+    >>> [to_cn(n) for n in (1, 10, 12, 20, 105, 124, 1000)]
+    ['一', '十', '十二', '二十', '一百零五', '一百二十四', '一千']
+    >>> all(cn_to_int(to_cn(n)) == n for n in range(1, 2000))
+    True
+    """
+    if not 0 < number < 10000:
+        raise ValueError(f"Only 1–9999 are written as article numbers: {number}")
+    digits = "零一二三四五六七八九"
+    if number < 20:
+        return ("十" + digits[number - 10].replace("零", "")) if number >= 10 else digits[number]
+    text, pending_zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = number // value % 10
+        if digit:
+            text += ("零" if pending_zero and text else "") + digits[digit] + unit
+            pending_zero = False
+        elif text:
+            pending_zero = True
+    return text

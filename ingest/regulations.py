@@ -14,14 +14,17 @@ from pathlib import Path
 
 from ingest.cleaning import Line, join_broken_lines, split_lines
 from ingest.errors import CorpusError
-from ingest.metadata import read_validity
+from ingest.metadata import Validity, read_validity
 from ingest.numbering import find_marker
 from ingest.segmentation import Segmenter
 from ingest.types import Clause, Document, Span, content_hash
 
 _INFO_END = "<!-- INFO END -->"
 _FILE_DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")
-_ORDER = re.compile(r"国务院令第\s*(\d+)\s*号")
+_STATE_COUNCIL_ORDER = re.compile(r"国务院令第\s*(\d+)\s*号")
+# Any promulgating body's order: "交通部令第8号", "国务院、中央军事委员会令第22号", "…委员会第14号令".
+_ORDER = re.compile(r"([^\s\d《》〈〉（）()，,]{2,40}?)(?:令第\s*(\d+)\s*号|第\s*(\d+)\s*号令)")
+_IN_FORCE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:起\s*)?施行$")
 
 
 def is_regulation_file(path: Path) -> bool:
@@ -45,15 +48,17 @@ def parse_regulation(path: Path, source: str, sha256: str) -> tuple[list[Documen
     paragraphs = join_broken_lines(source, body_lines)
     match = _FILE_DATE.search(path.stem)
     version = date.fromisoformat(match.group(1)) if match else None
-    orders = _ORDER.findall(info)
+    number = order_number(info)
     doc_id = path.stem
     body_text = "\n".join(p.text for p in paragraphs)
     validity = read_validity(body_text, version)
+    if validity.valid_from is None:
+        validity = _in_force_from_info(info, validity)
     document = Document(
         doc_id=doc_id,
         title=title,
-        doc_number=f"国务院令第{orders[-1]}号" if orders else None,
-        canonical_number=f"国务院令第{orders[-1]}号" if orders else None,
+        doc_number=number,
+        canonical_number=number,
         issuer="国务院",
         date=version,
         kind="行政法规",
@@ -72,6 +77,35 @@ def parse_regulation(path: Path, source: str, sha256: str) -> tuple[list[Documen
     lead = [("公布信息", join_broken_lines(source, lead_lines))] if lead_lines else []
     clauses = Segmenter(doc_id, article_mode=article_mode, source=source).run(paragraphs, lead=lead)
     return [document], clauses
+
+
+def order_number(info: str) -> str | None:
+    r"""The order a regulation was promulgated or last revised by, from its promulgation lines:
+    the last 国务院令 when there is one, else the last order of any body.
+
+    >>> order_number("1996年10月3日 中华人民共和国交通部令第8号发布")
+    '交通部令第8号'
+    >>> order_number("1988年9月23日 中华人民共和国国务院、中华人民共和国中央军事委员会第14号令发布")
+    '国务院、中央军事委员会令第14号'
+    >>> order_number("2005年 国务院令第442号公布\n2016年 中华人民共和国国务院令第666号修订")
+    '国务院令第666号'
+    """
+    state_council = _STATE_COUNCIL_ORDER.findall(info)
+    if state_council:
+        return f"国务院令第{state_council[-1]}号"
+    found = [(issuer.replace("中华人民共和国", "").strip("、"), a or b) for issuer, a, b in _ORDER.findall(info)]
+    found = [(issuer, number) for issuer, number in found if issuer]
+    return f"{found[-1][0]}令第{found[-1][1]}号" if found else None
+
+
+def _in_force_from_info(info: str, validity: Validity) -> Validity:
+    """A promulgation line "2022年3月1日 施行" when the body states no in-force date."""
+    for line in info.splitlines():
+        match = _IN_FORCE_LINE.match(line.strip())
+        if match:
+            start = date(*(int(g) for g in match.groups()))
+            return replace(validity, valid_from=start, note=line.strip())
+    return validity
 
 
 def _without_heading_marks(line: Line) -> Line:

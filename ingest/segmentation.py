@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.cleaning import Paragraph, strip_markup
-from ingest.numbering import Marker, find_marker, heading_of, is_bare_heading
+from ingest.numbering import CN_DIGITS, Marker, cn_to_int, find_marker, heading_of, is_bare_heading
 from ingest.types import Clause, Span, make_clause_id
 
 ARTICLE_KINDS = frozenset({"chapter", "part", "article", "annex"})
 ITEM_KINDS = frozenset({"cn", "paren_cn", "arabic", "phase", "annex", "column"})
+ANNEX_OUTLINE_KINDS = frozenset({"cn", "paren_cn"})
 
 _CLOSING = re.compile(r"^(本(实施)?(方案|办法|通告|意见|规定|细则|规划|决定)(自|由)|各县（市）.{0,8}参照本方案)")
 _CAPTION = re.compile(r"^表\s*(\d{1,2})\s*[:：]")
@@ -85,6 +86,8 @@ class Segmenter:
         for name, lead_paragraphs in lead:
             if lead_paragraphs:
                 self._emit((name,), (name,), lead_paragraphs, kind="notice")
+        if self.kinds is ARTICLE_KINDS:
+            paragraphs = split_run_on_articles(paragraphs)
         for index, paragraph in enumerate(paragraphs):
             following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
             self._feed(paragraph, following)
@@ -105,10 +108,8 @@ class Segmenter:
             if self._is_repeated_caption(paragraph):
                 return
             self._close_table()
-        marker = find_marker(paragraph.text)
-        if marker is not None and self._in_annex and marker.kind != "annex":
-            marker = None  # forms and lists inside an attachment are not outline
-        if marker is not None and marker.kind in self.kinds:
+        marker = self._outline_marker(paragraph)
+        if marker is not None:
             self._open_level(paragraph, marker)
             return
         if self._starts_closing(paragraph):
@@ -120,6 +121,17 @@ class Segmenter:
             self._pending_title = paragraph
             return
         self._leaf.append(paragraph)
+
+    def _outline_marker(self, paragraph: Paragraph) -> Marker | None:
+        """The marker that opens a level here, if any. Inside an attachment of a document
+        with articles (a regulation's list or catalogue) the 一、 and （一） items are the
+        outline; inside any other attachment (forms, tables) numbering is content."""
+        marker = find_marker(paragraph.text)
+        if marker is None:
+            return None
+        if self._in_annex and marker.kind != "annex":
+            return marker if self.kinds is ARTICLE_KINDS and marker.kind in ANNEX_OUTLINE_KINDS else None
+        return marker if marker.kind in self.kinds else None
 
     def _open_level(self, paragraph: Paragraph, marker: Marker) -> None:
         self._flush_leaf()
@@ -168,8 +180,13 @@ class Segmenter:
         self._emit(labels, path, paragraphs, kind=kind)
 
     def _is_heading_only(self, paragraph: Paragraph) -> bool:
-        marker = find_marker(paragraph.text)
-        return marker is not None and marker.kind in self.kinds and marker.kind != "annex" and is_bare_heading(paragraph.text, marker)
+        marker = self._outline_marker(paragraph)
+        if marker is None or marker.kind == "annex":
+            return False
+        if marker.kind == "article":
+            # An article is a rule however short ("第十九条 国家禁止出口原料血浆。"), never a heading.
+            return not paragraph.text[marker.end :].strip()
+        return is_bare_heading(paragraph.text, marker)
 
     # -- tables --------------------------------------------------------------
 
@@ -316,6 +333,41 @@ class Segmenter:
                 ordinal=len(self._clauses),
             )
         )
+
+
+_INLINE_ARTICLE = re.compile(rf"(?<=[。；])[ \t\u3000]*(?=第([{CN_DIGITS}]+)条[ \t\u3000])")
+
+
+def split_run_on_articles(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Articles a source runs together on one line ("…制定本规则。 第二条 凡辖有…") become
+    paragraphs of their own. Only the next article number in sequence starts one after a
+    sentence end, so a cross-reference ("依照本条例第十二条 规定") never does.
+
+    >>> from ingest.types import Span
+    >>> p = Paragraph((Span(0, 28),), "第一条 甲。 第二条 乙，见第五条 规定。 第三条 丙。", 1, 1)
+    >>> [q.text for q in split_run_on_articles([p])]
+    ['第一条 甲。', '第二条 乙，见第五条 规定。', '第三条 丙。']
+    """
+    result: list[Paragraph] = []
+    last = 0
+    for paragraph in paragraphs:
+        marker = find_marker(paragraph.text)
+        if marker is not None and marker.kind == "article":
+            last = _number(marker.number, last)
+        cuts = []
+        for match in _INLINE_ARTICLE.finditer(paragraph.text):
+            if last and _number(match.group(1), -1) == last + 1:
+                cuts.append(match.start())
+                last += 1
+        result.extend(paragraph.split(cuts) if cuts else [paragraph])
+    return result
+
+
+def _number(numeral: str, default: int) -> int:
+    try:
+        return cn_to_int(numeral)
+    except ValueError:
+        return default
 
 
 _NAME_COLUMNS = ("事项内容", "指标名称", "主要指标", "二级分类", "一级分类")
