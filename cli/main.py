@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--corpus", action="append", type=Path, metavar="DIR", help="corpus folder (repeatable); default: the corpus setting")
     ingest.add_argument("--index", type=Path, metavar="DIR", help="index folder; default: the index_dir setting")
     ingest.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    ingest.add_argument("--dry-run", action="store_true", help="only parse and report: no embedding, no index touched")
+    ingest.add_argument("--report", type=Path, metavar="FILE", help="write the ingest report (documents, clauses, skipped text, warnings) as JSON")
     ingest.set_defaults(handler=_ingest)
 
     docs = commands.add_parser("docs", help="list the indexed documents")
@@ -153,10 +155,22 @@ def _setup_model(args) -> int:
 def _ingest(args) -> int:
     from assistant.indexing import build_index
     from assistant.progress import TqdmProgress
+    from ingest.report import report_for
 
     config = _config(args)
+    corpus = list(args.corpus or config.corpus)
+    if args.report is not None and args.report.is_dir():
+        raise UsageError(f"--report 指向的是文件夹（{args.report}），请给出文件名，例如 ingest-report.json。")
+    parsed = report_for(corpus)  # parsing is seconds; the report is checked before anything is embedded
+    if args.report is not None:
+        parsed.write(args.report)
+    print(parsed.summary())
+    if args.report is not None:
+        print(f"解析报告已写入 {args.report}")
+    if args.dry_run:
+        return 0
     with TqdmProgress() as progress:
-        report = build_index(config, progress, corpus=args.corpus, force=args.force)
+        report = build_index(config, progress, corpus=corpus, force=args.force)
     if report.up_to_date:
         print(f"索引已是最新（{report.documents} 个文件，{report.clauses} 个条款），无需重建。")
     else:
@@ -188,6 +202,8 @@ def _docs(args) -> int:
                 "valid_until": document.valid_until.isoformat() if document.valid_until else None,
                 "n_clauses": counts.get(document.doc_id, 0),
                 "source": document.source,
+                "repeals": list(document.repeals),
+                "dates": [{"field": name, "sentence": words} for name, words in document.date_sources],
             }
         )
     if args.json:

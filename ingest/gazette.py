@@ -48,7 +48,7 @@ class _DocCut:
 
 def parse_issue(source: str, layout: IssueLayout, source_name: str, sha256: str) -> tuple[list[Document], list[Clause]]:
     """Parse one gazette issue into documents and their clauses."""
-    lines = [line for line in split_lines(source) if not _is_furniture(line, layout)]
+    lines = [line for line in split_lines(source) if not is_furniture(line, layout)]
     lines = _drop_page_numbers(split_lines(source), lines, layout)
     if layout.layout == "pdf":
         paragraphs = reflow_pdf(source, lines)
@@ -73,11 +73,12 @@ def parse_issue(source: str, layout: IssueLayout, source_name: str, sha256: str)
 
 def without_furniture(source: str, layout: IssueLayout) -> str:
     """The issue's text with page-furniture lines left out (for checking quotes against it)."""
-    lines = [line for line in split_lines(source) if not _is_furniture(line, layout)]
+    lines = [line for line in split_lines(source) if not is_furniture(line, layout)]
     return "\n".join(line.raw for line in _drop_page_numbers(split_lines(source), lines, layout))
 
 
-def _is_furniture(line: Line, layout: IssueLayout) -> bool:
+def is_furniture(line: Line, layout: IssueLayout) -> bool:
+    """A line the issue's manifest names as page furniture (header, footer, cover text)."""
     text = line.text
     if not text:
         return False
@@ -88,7 +89,7 @@ def _is_furniture(line: Line, layout: IssueLayout) -> bool:
 
 def _drop_page_numbers(all_lines: list[Line], kept: list[Line], layout: IssueLayout) -> list[Line]:
     """Bare page numbers are furniture only next to other furniture (a table's 序号 is not)."""
-    furniture_lines = {line.number for line in all_lines if _is_furniture(line, layout)}
+    furniture_lines = {line.number for line in all_lines if is_furniture(line, layout)}
     if not furniture_lines:
         return kept
     non_blank = [line for line in all_lines if line.text]
@@ -151,6 +152,7 @@ def _build_document(
         issuer = "福建省人民政府"
         sign_end = signature[1] + 1 if signature else 0
         issued = parse_cn_date(rest[signature[1]].text) if signature else None
+        date_line = rest[signature[1]].text.strip() if signature else ""
         title = _squash(rest[sign_end].text) if sign_end < len(rest) else printed
         lead.append(("公布令", rest[:sign_end]))
         body = rest[sign_end + 1 :]
@@ -161,6 +163,7 @@ def _build_document(
         sign_at, date_at = signature
         issuer = rest[sign_at].text.strip()
         issued = parse_cn_date(rest[date_at].text)
+        date_line = rest[date_at].text.strip()
         if "印发" in title:
             lead.append(("印发通知", rest[: date_at + 1]))
             body = _skip_attached_title(rest[date_at + 1 :])
@@ -187,6 +190,7 @@ def _build_document(
         source_sha256=sha256,
         span=_span_of(paragraphs if not trailing else paragraphs[: len(paragraphs) - len(trailing)]),
         content_hash=content_hash(full_text, 16),
+        date_sources=((("date", date_line),) if issued and date_line else ()) + validity.sources,
     )
     article_mode = any((m := find_marker(p.text)) is not None and m.kind == "article" for p in body)
     segmenter = Segmenter(document.doc_id, article_mode=article_mode, source=source)

@@ -76,6 +76,7 @@ class Validity:
     valid_until: date | None
     note: str
     repeals: tuple[str, ...]
+    sources: tuple[tuple[str, str], ...] = ()  # (field, the sentence it was read from)
 
 
 def read_validity(text: str, issued: date | None) -> Validity:
@@ -108,19 +109,22 @@ def read_validity(text: str, issued: date | None) -> Validity:
     elif on_issue and issued:
         valid_from = issued
         notes.append(_sentence_around(squashed, on_issue.start()))
+    sources = [("valid_from", notes[-1])] if notes else []
     until = _governing(_VALID_UNTIL, squashed)
     years = _governing(_VALID_YEARS, squashed)
     if until:
         valid_until = _date(until.groups())
         notes.append(_sentence_around(squashed, until.start()))
+        sources.append(("valid_until", notes[-1]))
     elif years and (valid_from or issued):
         count = int(years.group(1)) if years.group(1).isdigit() else cn_to_int(years.group(1))
         start = valid_from or issued
         valid_until = _add_years(start, count) - timedelta(days=1)
         notes.append(_sentence_around(squashed, years.start()))
+        sources.append(("valid_until", notes[-1]))
     repeals = tuple(dict.fromkeys(_repealed(squashed)))
     note = "；".join(dict.fromkeys(notes)) if notes else "文件未载明施行日期或有效期"
-    return Validity(valid_from, valid_until, note, repeals)
+    return Validity(valid_from, valid_until, note, repeals, tuple(sources))
 
 
 def _governing(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:

@@ -71,6 +71,7 @@ def parse_regulation(path: Path, source: str, sha256: str) -> tuple[list[Documen
         source_sha256=sha256,
         span=Span(lines[0].start, len(source)),
         content_hash=content_hash(body_text, 16),
+        date_sources=((("date", f"文件名中的版本日期：{path.name}"),) if version else ()) + validity.sources,
     )
     article_mode = any((m := find_marker(p.text)) is not None and m.kind == "article" for p in paragraphs)
     lead_lines = [line for line in lines[1:info_end] if line.text]
@@ -104,7 +105,7 @@ def _in_force_from_info(info: str, validity: Validity) -> Validity:
         match = _IN_FORCE_LINE.match(line.strip())
         if match:
             start = date(*(int(g) for g in match.groups()))
-            return replace(validity, valid_from=start, note=line.strip())
+            return replace(validity, valid_from=start, note=line.strip(), sources=(("valid_from", line.strip()), *validity.sources))
     return validity
 
 

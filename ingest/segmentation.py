@@ -92,7 +92,7 @@ class Segmenter:
             following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
             self._feed(paragraph, following)
         self._close_table()
-        self._flush_leaf()
+        self._flush_leaf(keep_heading=True)
         for name, tail_paragraphs in tail:
             if tail_paragraphs:
                 self._emit((name,), (name,), tail_paragraphs, kind="notice")
@@ -134,8 +134,10 @@ class Segmenter:
         return marker if marker.kind in self.kinds else None
 
     def _open_level(self, paragraph: Paragraph, marker: Marker) -> None:
-        self._flush_leaf()
         kinds = [level.kind for level in self._stack]
+        # A heading is dropped (it lives on in its children's paths) only when a deeper level
+        # follows; followed by a sibling it has no children, so it is content: "（五）补助集体福利事业费用。"
+        self._flush_leaf(keep_heading=marker.kind in kinds)
         if marker.kind in kinds:
             del self._stack[kinds.index(marker.kind) :]
         if marker.kind == "annex":
@@ -163,15 +165,22 @@ class Segmenter:
         marker = find_marker(following.text)
         return marker is not None and marker.kind == "annex" and is_bare_heading(paragraph.text, find_marker("一、"), limit=40)
 
-    def _flush_leaf(self) -> None:
+    def _flush_leaf(self, keep_heading: bool = False) -> None:
         paragraphs = self._leaf
         self._leaf = []
         if not paragraphs:
             return
-        if len(paragraphs) == 1 and self._is_heading_only(paragraphs[0]):
+        if len(paragraphs) == 1 and self._is_heading_only(paragraphs[0]) and not keep_heading:
             return  # a heading with children: it lives on in their section paths
-        if self._in_annex and len(paragraphs) <= 2 and all(is_bare_heading(p.text, find_marker("一、"), limit=40) for p in paragraphs):
-            return  # an attachment's number and title, followed by its table
+        at_annex_top = bool(self._stack) and self._stack[-1].kind == "annex"
+        if at_annex_top and len(paragraphs) <= 2 and all(is_bare_heading(p.text, find_marker("一、"), limit=40) for p in paragraphs):
+            # An attachment's number and title, followed by its table: the title names the table.
+            titles = [p.text.strip() for p in paragraphs if (m := find_marker(p.text)) is None or m.kind != "annex"]
+            top = self._stack[-1]
+            if titles and top.heading == top.label:  # "附件1" then its title: the title names the table
+                top.heading = f"{top.label} {titles[0]}"
+                self._leaf_path = tuple(level.heading for level in self._stack)
+            return
         labels = self._leaf_labels or ("前言",)
         path = self._leaf_path or ("前言",)
         kind = "article" if labels and labels[-1].startswith("第") and labels[-1].endswith("条") else "item"
@@ -194,8 +203,9 @@ class Segmenter:
         cells = [strip_markup(c).strip() for c in paragraph.cells]
         if self._table is None:
             self._open_table()
-            self._table.header = tuple(cells)
-            return
+            if looks_like_header(cells):
+                self._table.header = tuple(cells)
+                return
         table = self._table
         if tuple(cells) == table.header:
             table.after_repeated_header = True
@@ -333,6 +343,19 @@ class Segmenter:
                 ordinal=len(self._clauses),
             )
         )
+
+
+def looks_like_header(cells: list[str]) -> bool:
+    """A table's first row is its header when its cells are short labels; a first row that
+    already holds content ("重点流域 | 东南诸河：闽江、沙溪…") is a row of a headerless table.
+
+    >>> looks_like_header(["序号", "事项内容", "责任单位", "完成时限"])
+    True
+    >>> looks_like_header(["重点流域", "东南诸河：闽江、沙溪、建溪、富屯溪、九龙江"])
+    False
+    """
+    filled = [c for c in cells if c]
+    return bool(filled) and all(len(c) <= 16 and not re.search(r"[。；：，、:;]", c) for c in filled)
 
 
 _INLINE_ARTICLE = re.compile(rf"(?<=[。；])[ \t\u3000]*(?=第([{CN_DIGITS}]+)条[ \t\u3000])")

@@ -47,6 +47,7 @@ class Document:
     source_sha256: str
     span: Span
     content_hash: str
+    date_sources: tuple[tuple[str, str], ...] = ()  # (field, the words it was read from): date, valid_from, valid_until
 
     def to_dict(self) -> dict:
         return {
@@ -66,6 +67,7 @@ class Document:
             "source_sha256": self.source_sha256,
             "span": [self.span.start, self.span.end],
             "content_hash": self.content_hash,
+            "date_sources": [{"field": name, "sentence": words} for name, words in self.date_sources],
         }
 
     @classmethod
@@ -87,6 +89,7 @@ class Document:
             source_sha256=data["source_sha256"],
             span=Span(*data["span"]),
             content_hash=data["content_hash"],
+            date_sources=tuple((d["field"], d["sentence"]) for d in data.get("date_sources", ())),
         )
 
 
