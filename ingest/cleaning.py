@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.numbering import find_marker, is_bare_heading
+from ingest.numbering import cn_to_int, find_marker, is_bare_heading
 from ingest.types import Span
 
 _WS = " \t\u3000\u00a0\ufeff"
@@ -158,86 +158,156 @@ def strip_markup(text: str) -> str:
     return _HTML_TAG.sub("", text)
 
 
-def reflow_pdf(source: str, lines: list[Line], full_width: float = 37.0) -> list[Paragraph]:
-    """Re-join PDF lines into paragraphs.
+def reflow(source: str, lines: list[Line]) -> list[Paragraph]:
+    """Re-join lines into paragraphs, whatever width the text was laid out at.
 
-    A line continues the previous one when the previous line ran to the full page
-    width (so it was wrapped, not ended) and the new line does not open a numbered
-    item. Short lines (headings, table cells, signatures, paragraph ends) end their
-    paragraph, which keeps flattened tables one cell per line.
+    Where a paragraph ends is read from what the text says: a line that opens a numbered
+    item, a document number, a date, an issuer or a title starts a new paragraph (unless the
+    line before stops where a sentence cannot, at 第 or an open bracket); a line that ends a
+    sentence and stops short of the right margin ends its paragraph; a line that runs to the
+    margin was wrapped. The margin is estimated from the text itself (the commonest long-line
+    width); text laid out one paragraph per line has none, and there a long line left without
+    closing punctuation is continued by the next ("…不少于5" + "年。"). Tab-separated lines are
+    table rows.
     """
+    margin = estimated_margin(lines)
+    outline = _Outline()
     paragraphs: list[Paragraph] = []
     builder: ParagraphBuilder | None = None
     previous: Line | None = None
     for line in lines:
         if not line.text:
             continue
-        if builder is not None and previous is not None and _continues(previous, line, full_width):
-            builder.add(line.stripped_span(), line.number)
+        if "\t" in line.raw:
+            if builder is not None and not builder.empty:
+                paragraphs.append(builder.build())
+            builder, previous = None, None
+            paragraphs.append(table_row(source, line))
+            continue
+        if builder is not None and previous is not None and _continues(previous.text, line.text, margin, outline) and not _repeats(builder, line.text):
+            builder.add_markup_free(line.stripped_span(), line.number)
         else:
             if builder is not None and not builder.empty:
                 paragraphs.append(builder.build())
             builder = ParagraphBuilder(source)
-            builder.add(line.stripped_span(), line.number)
+            builder.add_markup_free(line.stripped_span(), line.number)
+            outline.note(line.text)
         previous = line
     if builder is not None and not builder.empty:
         paragraphs.append(builder.build())
     return paragraphs
 
 
-_DOCUMENT_TITLE = re.compile(r"^\S{2,12}人民政府(办公室|办公厅)?关于")
+def _repeats(builder: ParagraphBuilder, line: str) -> bool:
+    """A line that says again, word for word, what its paragraph already said starts a new one:
+    the title of an attachment right under the "附件：" line that names it."""
+    squashed = re.sub(r"\s+", "", line)
+    return len(squashed) >= 8 and squashed in re.sub(r"\s+", "", "".join(builder._text))
 
 
-def _continues(previous: Line, line: Line, full_width: float) -> bool:
-    if display_width(previous.text) < full_width or _DOCUMENT_TITLE.match(line.text):
-        return False
-    if find_marker(line.text) is None:
-        return True
-    # A full line that stops mid-sentence is wrapped even when the next line
-    # happens to start like "1." — the sentence is not over yet.
-    return previous.text[-1] not in _SENTENCE_END
+def estimated_margin(lines: list[Line]) -> float | None:
+    """The width at which the text was wrapped, or None when it was not (one paragraph per line).
 
-
-def join_broken_lines(source: str, lines: list[Line]) -> list[Paragraph]:
-    """Paragraphs for text that is mostly one paragraph per line (the Fujian gazette).
-
-    A line that stops without closing punctuation and is not a heading is continued
-    by the next prose line ("…不少于5" + "年。").
+    The commonest width among lines of 10+ characters is the margin when at least one such
+    line in three is within two characters of it; lines within a tenth of it (at least two characters) count as full,
+    since punctuation and Latin words make wrapped lines a little shorter.
     """
-    paragraphs: list[Paragraph] = []
-    builder: ParagraphBuilder | None = None
-    open_sentence = False
-    for line in lines:
-        text = line.text
-        if not text:
-            continue
-        if "\t" in line.raw:
-            if builder is not None and not builder.empty:
-                paragraphs.append(builder.build())
-            builder = None
-            paragraphs.append(table_row(source, line))
-            open_sentence = False
-            continue
-        starts_new = (
-            builder is None
-            or not open_sentence
-            or find_marker(text) is not None
-            or text.startswith(("- ", "<!--", "#"))
-        )
-        if starts_new:
-            if builder is not None and not builder.empty:
-                paragraphs.append(builder.build())
-            builder = ParagraphBuilder(source)
-        builder.add_markup_free(line.stripped_span(), line.number)
-        marker = find_marker(text)
-        open_sentence = (
-            text[-1] not in _SENTENCE_END
-            and not is_bare_heading(text, marker)
-            and display_width(text) > 40
-        )
-    if builder is not None and not builder.empty:
-        paragraphs.append(builder.build())
-    return paragraphs
+    widths = [int(display_width(line.text) + 0.5) for line in lines if line.text and "\t" not in line.raw and display_width(line.text) >= 10]
+    if len(widths) < 12:
+        return None
+    counts: dict[int, int] = {}
+    for width in widths:
+        counts[width] = counts.get(width, 0) + 1
+    mode = max(counts, key=lambda w: (counts[w], w))
+    near = sum(n for w, n in counts.items() if mode - 2 <= w <= mode + 1)
+    if near < len(widths) / 3:
+        return None
+    return mode - max(2.0, 0.1 * mode)
+
+
+# Lines that stand alone: a document or order number, a date, an issuer or order head.
+_OWN_LINE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,10}[〔\[［（(]\s*\d{4}\s*[〕\]］）)]\s*\d{1,4}\s*号"
+    r"|第\s*\d{1,4}\s*号"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|[\u4e00-\u9fff]{2,16}(?:人民政府|办公室|办公厅|委员会)令?)$"
+)
+# Lines that start a paragraph: the above, a title, an attachment, a table caption, a signer, Markdown.
+_STARTS = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,16}(?:人民政府|办公室|办公厅)(?:关于|令)"
+    r"|附\s*件\s*\d{0,2}\s*[:：]?\s*$|附\s*件\s*[:：]|表\s*\d{1,2}\s*[:：]|省\s*长\s|- |<!--|#)"
+)
+# The closing sentence of a plan or rule ("本方案自印发之日起实施…") starts its own paragraph.
+_CLOSING_START = re.compile(r"^本(?:实施)?(?:方案|办法|通告|意见|规定|细则|规划|决定|通知|条例|规则)(?:自|由|从|于)")
+_OPEN_END = "第，、（(《“‘—"
+
+
+_KIND_DEPTH = {kind: depth for depth, kind in enumerate(("chapter", "part", "article", "annex", "phase", "column", "cn", "paren_cn", "arabic", "paren_arabic", "circled"))}
+
+
+class _Outline:
+    """The numbering seen so far, to tell an item that starts a line from a wrapped sentence
+    whose next line happens to begin like one ("…实行“标准统" + "一、互相授权…")."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, tuple[int, int]] = {}  # kind -> (number, when)
+        self.clock = 0
+
+    def note(self, line: str) -> None:
+        if _OWN_LINE.match(line) or line.startswith("附"):
+            self.last.clear()  # a new document or attachment numbers afresh
+        marker = find_marker(line)
+        number = _number_of(marker)
+        if marker is not None and number is not None:
+            self.clock += 1
+            self.last[marker.kind] = (number, self.clock)
+
+    def plausible(self, line: str) -> bool:
+        """Whether a marker at the start of ``line`` could open the next item here."""
+        marker = find_marker(line)
+        number = _number_of(marker)
+        if marker is None or number is None:
+            return True
+        previous = self.last.get(marker.kind)
+        if previous is None or number == previous[0] + 1:
+            return True
+        # Numbering restarts at 1 under a new parent: a shallower item came after the last one of this kind.
+        depth = _KIND_DEPTH.get(marker.kind, 99)
+        return number == 1 and any(_KIND_DEPTH.get(k, 99) < depth and when > previous[1] for k, (_, when) in self.last.items())
+
+
+def _number_of(marker) -> int | None:
+    if marker is None:
+        return None
+    if marker.kind == "circled":
+        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(marker.number) + 1
+    if marker.number.isascii() and marker.number.isdigit():
+        return int(marker.number)
+    if not marker.number:
+        return None
+    try:
+        return cn_to_int(marker.number)
+    except ValueError:
+        return None
+
+
+def _continues(before: str, line: str, margin: float | None, outline: _Outline | None = None) -> bool:
+    if _OWN_LINE.match(before):
+        return False
+    if _CLOSING_START.match(line) and before[-1] not in _OPEN_END:
+        return False
+    if _OWN_LINE.match(line) or _STARTS.match(line) or find_marker(line) is not None:
+        # A line that stops where no sentence can ("…按本办法第" + "（一）项…") goes on even
+        # though the next line starts like a numbered item; so does a wrapped line (it runs to
+        # the margin, no sentence end) whose next line starts with a number out of sequence.
+        if before[-1] in _OPEN_END:
+            return True
+        wrapped = margin is not None and display_width(before) >= margin and before[-1] not in _SENTENCE_END
+        return wrapped and find_marker(line) is not None and outline is not None and not outline.plausible(line)
+    if margin is not None:
+        return display_width(before) >= margin
+    marker = find_marker(before)
+    return before[-1] not in _SENTENCE_END and not is_bare_heading(before, marker) and display_width(before) > 40
 
 
 def table_row(source: str, line: Line) -> Paragraph:

@@ -1,10 +1,11 @@
 """Split a gazette issue into its documents and read each document's metadata.
 
-Two layouts are known: ``pdf`` (text extracted from a PDF: wrapped lines, page
-furniture, a leading space on each page's first line) and ``plain`` (one
-paragraph per line, tab-separated tables). Both are cut the same way: a document
-starts at its title, which stands right above its document number (明政规〔2023〕5号,
-闽政[2022]23号) or, for a government order, above "第227号".
+Whatever the layout — text extracted from a PDF (wrapped lines, page furniture) or one
+paragraph per line with tab-separated tables — lines are re-joined by what they say
+(``cleaning.reflow``), and documents are cut by their structure: a document starts at
+its title, which stands right above its document number (明政规〔2023〕5号, 闽政[2022]23号,
+any issuer's prefix) or, for a government order, above "第227号" under "…人民政府令";
+it is signed by an issuer line and a date line.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.cleaning import Line, Paragraph, join_broken_lines, reflow_pdf, split_lines
+from ingest.cleaning import Line, Paragraph, reflow, split_lines
 from ingest.errors import CorpusError
 from ingest.metadata import DATE_LINE, DOC_NUMBER, ORDER_NUMBER, canonical_number, kind_of, parse_cn_date, read_validity
 from ingest.numbering import find_marker
 from ingest.segmentation import Segmenter
 from ingest.types import Clause, Document, Span, content_hash
 
-_ISSUER = re.compile(r"^(三明市人民政府(?:办公室)?|福建省人民政府(?:办公厅)?)$")
-_ORDER_HEAD = re.compile(r"^福建省人民政府令$")
-_SIGNER = re.compile(r"^省\s*长(\s*\S){2,4}$")
+# Any government's issuer line, order head and signer, not only the two issues we ship.
+_ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,16}(?:人民政府(?:办公室|办公厅)?|委员会|管理委员会)$")
+_ORDER_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,16}人民政府)令$")
+_SIGNER = re.compile(r"^[省市县区州]\s*长(\s*\S){2,4}$")
+_TITLE_START = re.compile(r"^[\u4e00-\u9fff]{2,16}(?:人民政府|办公室|办公厅|委员会)")
 _ATTACHMENT_LIST = re.compile(r"^附\s*件\s*[:：]\s*(.*)$")
 _SENTENCE_END = "。；！？：:"
 
@@ -46,16 +49,18 @@ class _DocCut:
     is_order: bool
 
 
-def parse_issue(source: str, layout: IssueLayout, source_name: str, sha256: str) -> tuple[list[Document], list[Clause]]:
-    """Parse one gazette issue into documents and their clauses."""
+def parse_paragraphs(source: str, layout: IssueLayout, source_name: str = "") -> list[Paragraph]:
+    """The issue's paragraphs and table rows, page furniture left out and broken lines re-joined."""
     lines = [line for line in split_lines(source) if not is_furniture(line, layout)]
     lines = _drop_page_numbers(split_lines(source), lines, layout)
-    if layout.layout == "pdf":
-        paragraphs = reflow_pdf(source, lines)
-    elif layout.layout == "plain":
-        paragraphs = join_broken_lines(source, lines)
-    else:
+    if layout.layout not in ("pdf", "plain"):
         raise CorpusError(f"{source_name}: unknown layout {layout.layout!r}. Choose from 'pdf', 'plain'.")
+    return reflow(source, lines)  # the same reading for both: line widths are estimated, not assumed
+
+
+def parse_issue(source: str, layout: IssueLayout, source_name: str, sha256: str) -> tuple[list[Document], list[Clause]]:
+    """Parse one gazette issue into documents and their clauses."""
+    paragraphs = parse_paragraphs(source, layout, source_name)
     cuts = _find_documents(paragraphs)
     if not cuts:
         raise CorpusError(f"{source_name}: no document number (such as 明政规〔2023〕5号) found; is this a gazette issue?")
@@ -94,15 +99,37 @@ def _drop_page_numbers(all_lines: list[Line], kept: list[Line], layout: IssueLay
         return kept
     non_blank = [line for line in all_lines if line.text]
     position = {line.number: i for i, line in enumerate(non_blank)}
-    drop = set()
+    candidates = []
     for line in kept:
         if not re.fullmatch(r"\d{1,3}", line.text):
             continue
         i = position[line.number]
         neighbours = non_blank[max(0, i - 2) : i] + non_blank[i + 1 : i + 3]
         if any(n.number in furniture_lines for n in neighbours):
-            drop.add(line.number)
+            candidates.append(line)
+    # Page numbers also rise through the issue: of the bare numbers beside furniture, the
+    # longest rising run is the pages; a "3" in a form beside a page header is content.
+    drop = {line.number for line in _longest_rising(candidates)}
     return [line for line in kept if line.number not in drop]
+
+
+def _longest_rising(lines: list[Line]) -> list[Line]:
+    """The longest subsequence whose numbers strictly rise (earliest on ties)."""
+    values = [int(line.text) for line in lines]
+    best = [1] * len(values)
+    before = [-1] * len(values)
+    for j in range(len(values)):
+        for i in range(j):
+            if values[i] < values[j] and best[i] + 1 > best[j]:
+                best[j], before[j] = best[i] + 1, i
+    if not values:
+        return []
+    end = max(range(len(values)), key=lambda k: (best[k], -k))
+    chain = []
+    while end >= 0:
+        chain.append(lines[end])
+        end = before[end]
+    return chain[::-1]
 
 
 def _find_documents(paragraphs: list[Paragraph]) -> list[_DocCut]:
@@ -113,7 +140,7 @@ def _find_documents(paragraphs: list[Paragraph]) -> list[_DocCut]:
             start = _title_start(paragraphs, index)
             cuts.append(_DocCut(start, index, text, is_order=False))
         elif ORDER_NUMBER.match(text) and index > 0 and _ORDER_HEAD.match(paragraphs[index - 1].text.strip()):
-            number = "福建省人民政府令" + re.sub(r"\s+", "", text)
+            number = _ORDER_HEAD.match(paragraphs[index - 1].text.strip()).group(0) + re.sub(r"\s+", "", text)
             cuts.append(_DocCut(index - 1, index, number, is_order=True))
     return cuts
 
@@ -127,7 +154,7 @@ def _title_start(paragraphs: list[Paragraph], number_index: int) -> int:
         text = paragraphs[index].text.strip()
         if text[-1:] in _SENTENCE_END and back > 1:
             break
-        if re.match(r"^(三明市|福建省)人民政府", text):
+        if _TITLE_START.match(text):
             return index
     return number_index - 1
 
@@ -149,13 +176,20 @@ def _build_document(
     trailing: list[Paragraph] = []
     lead: list[tuple[str, list[Paragraph]]] = []
     if cut.is_order:
-        issuer = "福建省人民政府"
+        issuer = printed[: printed.index("令")] if "令" in printed else layout.publisher
         sign_end = signature[1] + 1 if signature else 0
         issued = parse_cn_date(rest[signature[1]].text) if signature else None
         date_line = rest[signature[1]].text.strip() if signature else ""
-        title = _squash(rest[sign_end].text) if sign_end < len(rest) else printed
-        lead.append(("公布令", rest[:sign_end]))
-        body = rest[sign_end + 1 :]
+        at = _order_title(rest)
+        if at is not None and signature and at < signature[0]:  # title above the promulgation note
+            title = _squash(rest[at].text)
+            lead.append(("公布令", rest[at + 1 : sign_end]))
+            body = rest[sign_end:]
+        else:  # title under the signature, as the Fujian gazette prints it
+            at = at if at is not None and at >= sign_end else sign_end
+            title = _squash(rest[at].text) if at < len(rest) else printed
+            lead.append(("公布令", rest[:sign_end]))
+            body = rest[at + 1 :]
     else:
         title = _squash("".join(p.text for p in title_paragraphs))
         if signature is None:
@@ -199,6 +233,20 @@ def _build_document(
     if trailing:
         built.append(_closing_note(source, trailing, layout, source_name, sha256))
     return built
+
+
+_RULE_TITLE = re.compile(r"^[\u4e00-\u9fff“”《》（）()、]{4,40}(?:办法|规定|条例|细则|规则|决定)$")
+
+
+def _order_title(paragraphs: list[Paragraph]) -> int | None:
+    """Index of a government order's title (a short line naming a 办法/规定…) before its first article."""
+    for index, paragraph in enumerate(paragraphs):
+        marker = find_marker(paragraph.text)
+        if marker is not None and marker.kind in ("article", "chapter"):
+            return None
+        if _RULE_TITLE.match(_squash(paragraph.text)):
+            return index
+    return None
 
 
 def _find_signature(paragraphs: list[Paragraph]) -> tuple[int, int] | None:

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 from ingest.numbering import cn_to_int
 
-DOC_NUMBER = re.compile(r"^\s*((?:明|闽)政[^\s〔\[\]〕]{0,3})\s*[〔\[]\s*(\d{4})\s*[〕\]]\s*(\d{1,4})\s*号\s*$")
+# A document number on a line of its own, any issuer's prefix: 明政规〔2023〕5号, 闽政[2022]23号, 厦府办〔2024〕7号.
+DOC_NUMBER = re.compile(r"^\s*([\u4e00-\u9fff]{1,8})\s*[〔\[［]\s*(\d{4})\s*[〕\]］]\s*(\d{1,4})\s*号\s*$")
 ORDER_NUMBER = re.compile(r"^\s*第\s*(\d{1,4})\s*号\s*$")
 DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _DATE_IN_TEXT = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -28,7 +29,7 @@ _IN_FORCE_ON_ISSUE = re.compile(
 # "本条例自…起施行"), not a licence or certificate it regulates ("许可证有效期五年").
 _LEADING_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+条|[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])")
 _SELF = re.compile(r"本[\u4e00-\u9fff]{0,4}(?:办法|规定|方案|意见|通知|细则|条例|规则|决定|通告|措施|规划|命令|政策|准则|纲要)")
-_REPEALS = re.compile(r"(《[^》]{2,60}》\s*[（(]?\s*((?:明|闽)政[^\s）)]{0,3}\s*[〔\[]\d{4}[〕\]]\s*\d+\s*号)?\s*[）)]?)\s*同时废止")
+_REPEALS = re.compile(r"(《[^》]{2,60}》\s*[（(]?\s*([\u4e00-\u9fff]{1,8}\s*[〔\[［]\d{4}[〕\]］]\s*\d+\s*号)?\s*[）)]?)\s*同时废止")
 
 
 def canonical_number(printed: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from ingest.cleaning import Line, join_broken_lines, split_lines
+from ingest.cleaning import Line, reflow, split_lines
 from ingest.errors import CorpusError
 from ingest.metadata import Validity, read_validity
 from ingest.numbering import find_marker
@@ -45,7 +45,7 @@ def parse_regulation(path: Path, source: str, sha256: str) -> tuple[list[Documen
     title = lines[0].text[2:].strip()
     info = "\n".join(line.text for line in lines[1:info_end] if line.text)
     body_lines = [_without_heading_marks(line) for line in lines[info_end + 1 :]]
-    paragraphs = join_broken_lines(source, body_lines)
+    paragraphs = reflow(source, body_lines)
     match = _FILE_DATE.search(path.stem)
     version = date.fromisoformat(match.group(1)) if match else None
     number = order_number(info)
@@ -75,7 +75,7 @@ def parse_regulation(path: Path, source: str, sha256: str) -> tuple[list[Documen
     )
     article_mode = any((m := find_marker(p.text)) is not None and m.kind == "article" for p in paragraphs)
     lead_lines = [line for line in lines[1:info_end] if line.text]
-    lead = [("公布信息", join_broken_lines(source, lead_lines))] if lead_lines else []
+    lead = [("公布信息", reflow(source, lead_lines))] if lead_lines else []
     clauses = Segmenter(doc_id, article_mode=article_mode, source=source).run(paragraphs, lead=lead)
     return [document], clauses
 
