@@ -17,7 +17,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("part", re.compile(rf"^第([{CN_DIGITS}]+)节(?=\s)")),
     ("article", re.compile(rf"^第([{CN_DIGITS}]+)条(?=[\s　])")),
     ("phase", re.compile(rf"^第([{CN_DIGITS}]+)阶段[:：]")),
-    ("annex", re.compile(r"^附\s*件\s*(\d{0,2})\s*[:：]?\s*$")),
+    ("annex", re.compile(r"^附\s*([件表录])\s*(\d{0,2})\s*[:：]?\s*$")),
     ("column", re.compile(r"^专栏\s*(\d{1,2})\s*[:：]")),
     ("cn", re.compile(r"^([一二三四五六七八九十]{1,3})\s*、")),
     ("paren_cn", re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[)）]")),
@@ -36,6 +36,7 @@ class Marker:
     kind: str
     number: str
     end: int  # index just past the marker in the paragraph text
+    word: str = "附件"  # an attachment's own word: 附件, 附表, 附录
 
     @property
     def label(self) -> str:
@@ -53,7 +54,7 @@ class Marker:
         if self.kind == "phase":
             return f"第{self.number}阶段"
         if self.kind == "annex":
-            return f"附件{self.number}"
+            return f"{self.word}{self.number}"
         if self.kind == "column":
             return f"专栏{self.number}"
         return self.number
@@ -70,6 +71,8 @@ def find_marker(text: str) -> Marker | None:
     for kind, pattern in _MARKERS:
         match = pattern.match(text)
         if match:
+            if kind == "annex":  # 附件2, 附表, 附录: the word is part of the label
+                return Marker(kind=kind, number=match.group(2), end=match.end(), word=f"附{match.group(1)}")
             return Marker(kind=kind, number=match.group(1), end=match.end())
     return None
 

@@ -224,7 +224,7 @@ def _document_entry(document: Document, clauses: list[Clause], skipped: list[Ski
         "longest_clause": {"clause_id": longest.clause_id, "characters": len(longest.text)} if longest else None,
         "tables": len(tables),
         "warnings": warnings(document, clauses, skipped, source),
-        "clauses": [{"clause_id": c.clause_id, "section": c.section, "kind": c.kind, "text": c.text} for c in clauses],
+        "clauses": [{"clause_id": c.clause_id, "section": c.section, "kind": c.kind, "text": c.text, "flags": list(c.flags)} for c in clauses],
     }
 
 
@@ -244,6 +244,8 @@ def warnings(document: Document, clauses: list[Clause], skipped: list[Skipped], 
             found.append(f"附件几乎没有正文：{clause.section}「{clause.text}」")
         if re.search(r"</?(?:p|td|tr|br|span|div)\b", clause.text):
             found.append(f"条款中有 HTML 标记：{clause.section}")
+        if "table_not_recovered" in clause.flags:
+            found.append(f"表格被拆成一格一行，未能还原为行：{clause.section}")
     if document.valid_from is None:
         stated = [m.group(0).strip() for c in clauses for m in _STATES_IN_FORCE.finditer(c.text) if "本" in m.group(0)]
         if stated:

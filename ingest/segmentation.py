@@ -341,8 +341,37 @@ class Segmenter:
                 kind=kind,
                 context=context,
                 ordinal=len(self._clauses),
+                flags=("table_not_recovered",) if kind != "table_row" and flattened_table(paragraphs) else (),
             )
         )
+
+
+_SENTENCE_STOP = re.compile(r"[。；！？!?;]")
+FLATTENED_RUN = 8  # consecutive cell-like lines that mark a flattened table
+
+
+def flattened_table(paragraphs: list[Paragraph]) -> bool:
+    """Whether a clause holds a table flattened to one cell per line: a run of at least
+    ``FLATTENED_RUN`` short, unnumbered lines without a sentence end ("保险金额", "150万元",
+    "70%"…). Its rows cannot be rebuilt from the text alone, so the clause says so instead
+    of passing as prose; a numbered list ("1．锆", "2．硼") is not a table.
+
+    >>> flattened_table([Paragraph((), t, 1, 1) for t in "责任一 责任二 保险金额 150万元 3万元 年免赔额 0.5万元 2万元".split()])
+    True
+    >>> flattened_table([Paragraph((), f"{n}．锆", 1, 1) for n in range(1, 12)])
+    False
+    """
+    run = 0
+    for paragraph in paragraphs:
+        for line in paragraph.text.split("\n"):
+            line = line.strip()
+            if line and len(line) <= 16 and not _SENTENCE_STOP.search(line) and find_marker(line) is None:
+                run += 1
+                if run >= FLATTENED_RUN:
+                    return True
+            else:
+                run = 0
+    return False
 
 
 def looks_like_header(cells: list[str]) -> bool:

@@ -102,7 +102,9 @@ class Clause:
     source text with page furniture and markup removed and broken lines re-joined;
     ``spans`` are the source ranges it was taken from, in order. ``context`` holds
     what a reader needs to understand a table row (its header) and is indexed, not
-    quoted.
+    quoted. ``flags`` say what a reader should know about the text itself: a
+    "table_not_recovered" clause holds a table its source flattened into one cell per
+    line, kept in reading order because its rows could not be rebuilt.
     """
 
     clause_id: str
@@ -114,6 +116,7 @@ class Clause:
     kind: str = "item"
     context: str = ""
     ordinal: int = 0
+    flags: tuple[str, ...] = ()  # e.g. "table_not_recovered": a table the source flattened to one cell per line
 
     @property
     def section(self) -> str:
@@ -130,6 +133,7 @@ class Clause:
             "kind": self.kind,
             "context": self.context,
             "ordinal": self.ordinal,
+            "flags": list(self.flags),
         }
 
     @classmethod
@@ -144,6 +148,7 @@ class Clause:
             kind=data["kind"],
             context=data["context"],
             ordinal=data["ordinal"],
+            flags=tuple(data.get("flags", ())),
         )
 
 

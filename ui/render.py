@@ -137,7 +137,8 @@ def document_page(document: Document, clauses: list[Clause]) -> str:
     sections = "\n".join(
         f'<section class="clause" id="{clause_anchor(c.clause_id)}">'
         f"<h2>{html.escape(c.section or '正文')}</h2>"
-        f"<p>{text_html(c.text)}</p></section>"
+        + ('<p class="note">此处原文是表格，提取的文本把它拆成了一格一行，行列未能还原，请以公报原件为准。</p>' if "table_not_recovered" in c.flags else "")
+        + f"<p>{text_html(c.text)}</p></section>"
         for c in clauses
     )
     body = (

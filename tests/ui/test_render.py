@@ -269,3 +269,13 @@ def test_build_app_makes_blocks():
     from ui.app import build_app
 
     assert isinstance(build_app(_FakeAssistant(result=_answer())), gr.Blocks)
+
+
+def test_document_page_says_when_a_table_could_not_be_rebuilt():
+    from dataclasses import replace
+
+    flat = replace(_clause(["二"], ["二、待遇"], "责任一\n责任二\n150万元", 1), flags=("table_not_recovered",))
+    plain = _clause(["三"], ["三、保障"], "加强保障。", 2)
+    text = _parse(render.document_page(_document(), [flat, plain])).text
+    assert text.count("行列未能还原") == 1
+    assert text.index("行列未能还原") < text.index("责任一")
