@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.metadata import DATE_LINE, DOC_NUMBER, ORDER_NUMBER
 from ingest.numbering import cn_to_int, find_marker, is_bare_heading
 from ingest.types import Span
 
@@ -136,6 +137,11 @@ class ParagraphBuilder:
         self.add(Span(span.start + cursor, span.end), line)
 
     @property
+    def text(self) -> str:
+        """The paragraph's text so far."""
+        return "".join(self._text)
+
+    @property
     def empty(self) -> bool:
         return not any(isinstance(p, Span) for p in self._parts)
 
@@ -202,15 +208,15 @@ def _repeats(builder: ParagraphBuilder, line: str) -> bool:
     """A line that says again, word for word, what its paragraph already said starts a new one:
     the title of an attachment right under the "附件：" line that names it."""
     squashed = re.sub(r"\s+", "", line)
-    return len(squashed) >= 8 and squashed in re.sub(r"\s+", "", "".join(builder._text))
+    return len(squashed) >= 8 and squashed in re.sub(r"\s+", "", builder.text)
 
 
 def estimated_margin(lines: list[Line]) -> float | None:
     """The width at which the text was wrapped, or None when it was not (one paragraph per line).
 
     The commonest width among lines of 10+ characters is the margin when at least one such
-    line in three is within two characters of it; lines within a tenth of it (at least two characters) count as full,
-    since punctuation and Latin words make wrapped lines a little shorter.
+    line in three is within two characters of it. Lines within a tenth of it (at least two
+    characters) count as full: punctuation and Latin words make wrapped lines a little shorter.
     """
     widths = [int(display_width(line.text) + 0.5) for line in lines if line.text and "\t" not in line.raw and display_width(line.text) >= 10]
     if len(widths) < 12:
@@ -225,18 +231,17 @@ def estimated_margin(lines: list[Line]) -> float | None:
     return mode - max(2.0, 0.1 * mode)
 
 
-# Lines that stand alone: a document or order number, a date, an issuer or order head.
-_OWN_LINE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{1,10}[〔\[［（(]\s*\d{4}\s*[〕\]］）)]\s*\d{1,4}\s*号"
-    r"|第\s*\d{1,4}\s*号"
-    r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-    r"|[\u4e00-\u9fff]{2,16}(?:人民政府|办公室|办公厅|委员会)令?)$"
-)
-# Lines that start a paragraph: the above, a title, an attachment, a table caption, a signer, Markdown.
+_ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff]{2,16}(?:人民政府|办公室|办公厅|委员会)令?$")
+# Lines that start a paragraph: a title, an attachment (or its list), a table caption, a signer, Markdown.
 _STARTS = re.compile(
     r"^(?:[\u4e00-\u9fff]{2,16}(?:人民政府|办公室|办公厅)(?:关于|令)"
-    r"|附\s*件\s*\d{0,2}\s*[:：]?\s*$|附\s*件\s*[:：]|表\s*\d{1,2}\s*[:：]|省\s*长\s|- |<!--|#)"
+    r"|附\s*[件表录]\s*\d{0,2}\s*[:：]?\s*$|附\s*件\s*[:：]|表\s*\d{1,2}\s*[:：]|[省市县区州]\s*长\s|- |<!--|#)"
 )
+
+
+def _own_line(text: str) -> bool:
+    """A document or order number, a date, an issuer or order head: lines that stand alone."""
+    return bool(DOC_NUMBER.match(text) or ORDER_NUMBER.match(text) or DATE_LINE.match(text) or _ISSUER_LINE.match(text))
 # The closing sentence of a plan or rule ("本方案自印发之日起实施…") starts its own paragraph.
 _CLOSING_START = re.compile(r"^本(?:实施)?(?:方案|办法|通告|意见|规定|细则|规划|决定|通知|条例|规则)(?:自|由|从|于)")
 _OPEN_END = "第，、（(《“‘—"
@@ -254,7 +259,7 @@ class _Outline:
         self.clock = 0
 
     def note(self, line: str) -> None:
-        if _OWN_LINE.match(line) or line.startswith("附"):
+        if _own_line(line) or line.startswith("附"):
             self.last.clear()  # a new document or attachment numbers afresh
         marker = find_marker(line)
         number = _number_of(marker)
@@ -292,11 +297,11 @@ def _number_of(marker) -> int | None:
 
 
 def _continues(before: str, line: str, margin: float | None, outline: _Outline | None = None) -> bool:
-    if _OWN_LINE.match(before):
+    if _own_line(before):
         return False
     if _CLOSING_START.match(line) and before[-1] not in _OPEN_END:
         return False
-    if _OWN_LINE.match(line) or _STARTS.match(line) or find_marker(line) is not None:
+    if _own_line(line) or _STARTS.match(line) or find_marker(line) is not None:
         # A line that stops where no sentence can ("…按本办法第" + "（一）项…") goes on even
         # though the next line starts like a numbered item; so does a wrapped line (it runs to
         # the margin, no sentence end) whose next line starts with a number out of sequence.
