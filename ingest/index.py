@@ -120,11 +120,11 @@ class IndexBuilder:
         chunks_by_doc = {
             doc.doc_id: self.chunker.run(doc, [c for c in clauses if c.doc_id == doc.doc_id]) for doc in documents
         }
-        reused = self._reusable_vectors(live, documents)
+        reused = self._reusable_vectors(live)
         build_dir = self._new_build_dir()
         try:
-            vectors, embedded = self._vectors(documents, chunks_by_doc, reused)
             chunks = [chunk for doc in documents for chunk in chunks_by_doc[doc.doc_id]]
+            vectors, embedded = self._vectors(chunks, reused)
             self._write(build_dir, documents, clauses, chunks, vectors, fingerprint)
         except BaseException:
             shutil.rmtree(build_dir, ignore_errors=True)
@@ -138,7 +138,7 @@ class IndexBuilder:
             documents=len(documents),
             clauses=len(clauses),
             chunks=len(chunks),
-            reused_documents=sum(1 for d in documents if d.doc_id in reused),
+            reused_documents=sum(1 for d in documents if all(c.indexed_text in reused for c in chunks_by_doc[d.doc_id])),
             embedded_chunks=embedded,
             seconds=time.perf_counter() - started,
         )
@@ -170,48 +170,44 @@ class IndexBuilder:
             self.progress("解析", done, len(sources))
         return documents, clauses
 
-    def _reusable_vectors(self, live: Path | None, documents: list[Document]) -> dict[str, dict[str, list[float]]]:
-        """Vectors of unchanged documents from the live build, keyed by doc id then chunk id."""
+    def _reusable_vectors(self, live: Path | None) -> dict[str, np.ndarray]:
+        """Vectors the live build already computed, keyed by the exact text embedded.
+
+        A vector depends only on the model and the text, so every chunk whose indexed text
+        is unchanged keeps its vector — across parser versions too, where a new parse
+        changes a few clauses and leaves the rest as they were.
+        """
         if live is None:
             return {}
         manifest = _read_json(live / "build.json")
-        if manifest.get("parser_version") != PARSER_VERSION or manifest.get("embedder") != self.embedder.fingerprint:
+        if manifest.get("embedder") != self.embedder.fingerprint:
             return {}
         try:
-            old_docs = {d["doc_id"]: d for d in _read_jsonl(live / "documents.jsonl")}
-            collection = _open_collection(live)
+            texts = [c["indexed_text"] for c in _read_jsonl(live / "chunks.jsonl")]
+            if (live / VECTORS).exists():
+                stored = np.load(live / VECTORS)
+            else:  # a build from before vectors.npy: read them back from Chroma
+                found = _open_collection(live).get(include=["embeddings", "documents"])
+                return {text: np.asarray(vector, dtype=np.float32) for text, vector in zip(found["documents"], found["embeddings"])}
         except Exception:  # a damaged live build just means nothing to reuse
             return {}
-        reused: dict[str, dict[str, list[float]]] = {}
-        for document in documents:
-            old = old_docs.get(document.doc_id)
-            if old is None or old["content_hash"] != document.content_hash:
-                continue
-            found = collection.get(where={"doc_id": document.doc_id}, include=["embeddings"])
-            reused[document.doc_id] = dict(zip(found["ids"], found["embeddings"]))
-        return reused
+        if len(stored) != len(texts):
+            return {}
+        return {text: stored[i] for i, text in enumerate(texts)}
 
-    def _vectors(
-        self,
-        documents: list[Document],
-        chunks_by_doc: dict[str, list[Chunk]],
-        reused: dict[str, dict[str, list[float]]],
-    ) -> tuple[dict[str, np.ndarray], int]:
+    def _vectors(self, chunks: list[Chunk], reused: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int]:
+        """A vector for every chunk: reused where its text was embedded before, else embedded
+        once per distinct text."""
         vectors: dict[str, np.ndarray] = {}
-        to_embed: list[Chunk] = []
-        for document in documents:
-            old = reused.get(document.doc_id, {})
-            for chunk in chunks_by_doc[document.doc_id]:
-                if chunk.chunk_id in old:
-                    vectors[chunk.chunk_id] = np.asarray(old[chunk.chunk_id], dtype=np.float32)
-                else:
-                    to_embed.append(chunk)
+        to_embed = list(dict.fromkeys(c.indexed_text for c in chunks if c.indexed_text not in reused))
+        computed: dict[str, np.ndarray] = {}
         for start in range(0, len(to_embed), _BATCH):
             batch = to_embed[start : start + _BATCH]
-            embedded = self.embedder.embed_passages([c.indexed_text for c in batch])
-            for chunk, vector in zip(batch, embedded):
-                vectors[chunk.chunk_id] = vector
+            for text, vector in zip(batch, self.embedder.embed_passages(batch)):
+                computed[text] = np.asarray(vector, dtype=np.float32)
             self.progress("向量化", min(start + _BATCH, len(to_embed)), len(to_embed))
+        for chunk in chunks:
+            vectors[chunk.chunk_id] = reused[chunk.indexed_text] if chunk.indexed_text in reused else computed[chunk.indexed_text]
         return vectors, len(to_embed)
 
     def _write(

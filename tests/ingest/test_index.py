@@ -64,7 +64,7 @@ def test_only_changed_documents_are_embedded_again(tmp_path, tokenizer):
     _write_regulations(corpus, ["保护环境", "规范市场", "方便群众办事"])
     second = builder.run([corpus])
     assert (second.documents, second.reused_documents) == (3, 2)
-    assert second.embedded_chunks == 3  # the changed regulation: notice + two articles
+    assert second.embedded_chunks == 1  # only the article whose text changed: vectors are kept by text
     index = ClauseIndex.open(tmp_path / "index")
     assert any("方便群众办事" in c.text for c in index.clauses.values())
     assert index.collection.count() == 9
@@ -158,3 +158,33 @@ def test_clause_similarities_match_chroma_with_or_without_the_vectors_file(tmp_p
     (index.build_dir / "vectors.npy").unlink()  # a build from before the file existed
     again = ClauseIndex.open(tmp_path / "index").similarities(query, list(expected))
     assert all(abs(again[c] - expected[c]) < 1e-4 for c in expected)
+
+
+def test_a_new_parser_version_keeps_the_vectors_of_unchanged_texts(tmp_path, tokenizer, monkeypatch):
+    import ingest.index as index_module
+
+    corpus = tmp_path / "regs"
+    _write_regulations(corpus, ["保护环境", "规范市场", "方便群众"])
+    builder = IndexBuilder(tmp_path / "index", HashingEmbedder(), tokenizer)
+    builder.run([corpus])
+    monkeypatch.setattr(index_module, "PARSER_VERSION", index_module.PARSER_VERSION + "-next")
+    again = builder.run([corpus])
+    assert not again.up_to_date and again.embedded_chunks == 0 and again.reused_documents == 3
+
+
+def test_identical_texts_are_embedded_once(tmp_path, tokenizer):
+    class Counting(HashingEmbedder):
+        seen: list[str] = []
+
+        def embed_passages(self, texts, progress=False):
+            self.seen.extend(texts)
+            return super().embed_passages(texts, progress)
+
+    corpus = tmp_path / "regs"
+    corpus.mkdir()
+    for version in ("2020-01-01", "2021-06-01"):  # two dated versions of one regulation, word for word alike
+        (corpus / f"测试条例1({version}).md").write_text(REGULATION.format(title="测试条例1", number=701, purpose="保护环境"), encoding="utf-8")
+    embedder = Counting()
+    report = IndexBuilder(tmp_path / "index", embedder, tokenizer).run([corpus])
+    assert report.chunks == 6 and report.embedded_chunks == 3
+    assert len(embedder.seen) == len(set(embedder.seen)) == 3
