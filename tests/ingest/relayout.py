@@ -4,8 +4,8 @@ Each paragraph of the canonical parse is wrapped at a fixed display width (a ful
 character counts 1, ASCII ½; closing punctuation is never put at the start of a line, as
 typesetters do), pages of 28–40 lines get the issue's running header and a page number,
 and the first line of each page starts with a space (as pdftotext marks it). Table rows
-(tab-separated) stay whole lines. A 文号 or a title may be broken across lines like any
-other text. Used by the property tests: ingestion must read the same documents and
+stay whole tab-separated lines, as extractors that keep tables emit them. A 文号 or a title
+may be broken across lines like any other text. Used by the property tests: ingestion must read the same documents and
 clauses from every such layout.
 """
 
@@ -14,8 +14,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from ingest.cleaning import display_width, split_lines
-from ingest.gazette import IssueLayout, is_furniture, parse_paragraphs
+from ingest.gazette import IssueLayout, parse_paragraphs
 
 _NO_LINE_START = "。，、；：！？）》”’」』】,.;:!?)"
 
@@ -61,11 +60,3 @@ def relayout(source: str, layout: IssueLayout, width: float, seed: int, header: 
     new_layout = replace(layout, layout="pdf", furniture=tuple(dict.fromkeys(layout.furniture + header)))
     return "\n".join(out) + "\n", new_layout
 
-
-def furniture_free(source: str, layout: IssueLayout) -> list[str]:
-    """The non-furniture lines of a source (for checking a re-layout kept every word)."""
-    return [line.text for line in split_lines(source) if line.text and not is_furniture(line, layout)]
-
-
-def display(text: str) -> float:
-    return display_width(text)
