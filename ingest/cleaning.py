@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.metadata import DATE_LINE, DOC_NUMBER, ORDER_NUMBER
-from ingest.numbering import cn_to_int, find_marker, is_bare_heading
+from ingest.numbering import find_marker, is_bare_heading, numeral_value
 from ingest.types import Span
 
 _WS = " \t\u3000\u00a0\ufeff"
@@ -262,7 +262,7 @@ class _Outline:
         if _own_line(line) or line.startswith("附"):
             self.last.clear()  # a new document or attachment numbers afresh
         marker = find_marker(line)
-        number = _number_of(marker)
+        number = numeral_value(marker.number) if marker is not None else None
         if marker is not None and number is not None:
             self.clock += 1
             self.last[marker.kind] = (number, self.clock)
@@ -270,7 +270,7 @@ class _Outline:
     def plausible(self, line: str) -> bool:
         """Whether a marker at the start of ``line`` could open the next item here."""
         marker = find_marker(line)
-        number = _number_of(marker)
+        number = numeral_value(marker.number) if marker is not None else None
         if marker is None or number is None:
             return True
         previous = self.last.get(marker.kind)
@@ -279,21 +279,6 @@ class _Outline:
         # Numbering restarts at 1 under a new parent: a shallower item came after the last one of this kind.
         depth = _KIND_DEPTH.get(marker.kind, 99)
         return number == 1 and any(_KIND_DEPTH.get(k, 99) < depth and when > previous[1] for k, (_, when) in self.last.items())
-
-
-def _number_of(marker) -> int | None:
-    if marker is None:
-        return None
-    if marker.kind == "circled":
-        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(marker.number) + 1
-    if marker.number.isascii() and marker.number.isdigit():
-        return int(marker.number)
-    if not marker.number:
-        return None
-    try:
-        return cn_to_int(marker.number)
-    except ValueError:
-        return None
 
 
 def _continues(before: str, line: str, margin: float | None, outline: _Outline | None = None) -> bool:

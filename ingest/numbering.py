@@ -60,6 +60,27 @@ class Marker:
         return self.number
 
 
+def numeral_value(number: str) -> int | None:
+    """The value of a marker's number — "12", "十二", "⑫" — or None when it has none ("附件").
+
+    >>> [numeral_value(n) for n in ("12", "十二", "⑫", "")]
+    [12, 12, 12, None]
+    """
+    if not number:
+        return None
+    if number in _CIRCLED:
+        return _CIRCLED.index(number) + 1
+    if number.isascii() and number.isdigit():
+        return int(number)
+    try:
+        return cn_to_int(number)
+    except ValueError:
+        return None
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
 def find_marker(text: str) -> Marker | None:
     """Return the numbering marker at the start of ``text``, if any.
 

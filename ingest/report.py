@@ -27,7 +27,7 @@ from ingest.cleaning import split_lines
 from ingest.corpus import SourceFile, discover, parse
 from ingest.gazette import is_furniture
 from ingest.metadata import DATE_LINE, DOC_NUMBER, ORDER_NUMBER
-from ingest.numbering import cn_to_int
+from ingest.numbering import numeral_value
 from ingest.types import Clause, Document, ParsedSource
 
 LONG_CLAUSE = 2000  # characters; longer clauses are reported (they read badly and embed poorly)
@@ -264,10 +264,7 @@ def _table_of(row: Clause) -> tuple[str, ...]:
 
 def _article_number(clause: Clause) -> int | None:
     match = _ARTICLE.match(clause.labels[-1]) if clause.labels else None
-    try:
-        return cn_to_int(match.group(1)) if match else None
-    except ValueError:
-        return None
+    return numeral_value(match.group(1)) if match else None
 
 
 def _squash(text: str) -> str:

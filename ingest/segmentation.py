@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.cleaning import Paragraph, strip_markup
-from ingest.numbering import CN_DIGITS, Marker, cn_to_int, find_marker, heading_of, is_bare_heading
+from ingest.numbering import CN_DIGITS, Marker, find_marker, heading_of, is_bare_heading, numeral_value
 from ingest.types import Clause, Span, make_clause_id
 
 ARTICLE_KINDS = frozenset({"chapter", "part", "article", "annex"})
@@ -405,21 +405,14 @@ def split_run_on_articles(paragraphs: list[Paragraph]) -> list[Paragraph]:
     for paragraph in paragraphs:
         marker = find_marker(paragraph.text)
         if marker is not None and marker.kind == "article":
-            last = _number(marker.number, last)
+            last = numeral_value(marker.number) or last
         cuts = []
         for match in _INLINE_ARTICLE.finditer(paragraph.text):
-            if last and _number(match.group(1), -1) == last + 1:
+            if last and numeral_value(match.group(1)) == last + 1:
                 cuts.append(match.start())
                 last += 1
         result.extend(paragraph.split(cuts) if cuts else [paragraph])
     return result
-
-
-def _number(numeral: str, default: int) -> int:
-    try:
-        return cn_to_int(numeral)
-    except ValueError:
-        return default
 
 
 _NAME_COLUMNS = ("事项内容", "指标名称", "主要指标", "二级分类", "一级分类")
