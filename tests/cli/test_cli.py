@@ -61,7 +61,14 @@ def test_docs_json_lists_every_document_with_metadata(real_config):
         "valid_until": "2028-12-31",
         "n_clauses": 33,
         "source": "gazettes/sanming-2023-04.txt",
+        "repeals": [],
+        "dates": [
+            {"field": "date", "sentence": "2023 年 7 月 3 日"},
+            {"field": "valid_from", "sentence": "本方案自印发之日起实施，有效期至2028年12月31日。"},
+            {"field": "valid_until", "sentence": "本方案自印发之日起实施，有效期至2028年12月31日。"},
+        ],
     }
+    assert rows["闽政〔2022〕23号"]["repeals"] == ["闽政〔2018〕3号"]
 
 
 @pytest.mark.integration
