@@ -42,7 +42,27 @@ details.citation { border: 1px solid var(--border-color-primary); border-radius:
                    padding: .3em .7em; margin: .4em 0; background: var(--background-fill-secondary); }
 details.citation summary { cursor: pointer; font-weight: 600; }
 details.citation blockquote { margin: .4em 0; padding-left: .8em; border-left: 3px solid var(--border-color-accent); }
+.state { display: flex; flex-wrap: wrap; align-items: center; gap: .5em; margin-bottom: .4em; font-size: .9em;
+         scroll-margin-top: 3em; }
+.state-label { font-weight: 700; padding: .05em .6em; border-radius: 999px; color: #fff; }
+.state-answer .state-label { background: #1a7f37; }
+.state-partial .state-label { background: #9a6700; }
+.state-calculation .state-label { background: #0969da; }
+.state-clarify .state-label { background: #8250df; }
+.state-not_found .state-label { background: #6e7781; }
+.state-words { color: var(--body-text-color-subdued); }
+.sources-title { font-weight: 600; margin-top: .6em; }
+sup.marker { color: var(--link-text-color); font-weight: 600; }
+.source-number { color: var(--link-text-color); }
+.nearest ol { margin: .2em 0 0 1.2em; padding: 0; }
 """
+
+
+# After a reply: scroll the chat so the reply's state and first line are in view, not its last source.
+SHOW_LATEST = """() => {
+  const states = document.querySelectorAll('#chat .state');
+  if (states.length) states[states.length - 1].scrollIntoView({block: 'start', behavior: 'instant'});
+}"""
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
@@ -78,37 +98,37 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     feedback_options=None,
                     buttons=["copy"],
                     placeholder="请在下方输入问题，或点一个示例问题。",
+                    autoscroll=False,  # SHOW_LATEST brings the new reply's first line into view instead
                 )
-                with gr.Row():
-                    question = gr.Textbox(
-                        label="问题",
-                        placeholder="例如：" + EXAMPLES[0],
-                        lines=1,
-                        max_lines=4,
-                        scale=5,
-                        elem_id="question",
-                        autofocus=True,
-                    )
-                    as_of = gr.Textbox(
-                        label="日期",
-                        info="按这一天判断文件是否有效，格式 YYYY-MM-DD",
-                        value=lambda: date.today().isoformat(),
-                        max_lines=1,
-                        scale=1,
-                        min_width=140,
-                        elem_id="as-of",
-                    )
+                question = gr.Textbox(
+                    label="问题",
+                    placeholder="例如：" + EXAMPLES[0],
+                    lines=1,
+                    max_lines=4,
+                    elem_id="question",
+                    autofocus=True,
+                )
                 with gr.Row():
                     send = gr.Button("发送", variant="primary", elem_id="send")
                     reset = gr.Button("清空对话", variant="secondary", elem_id="clear")
+                with gr.Accordion("高级：按哪一天判断文件是否有效", open=False, elem_id="advanced"):
+                    as_of = gr.Textbox(
+                        label="日期",
+                        info="默认是今天。想知道某一天当时的规定（例如文件已经过期或还没施行），就填那一天，如 2024-06-01 或 2024年6月1日。",
+                        value=lambda: date.today().isoformat(),
+                        max_lines=1,
+                        elem_id="as-of",
+                    )
                 gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="示例问题")
 
                 outputs = [question, chatbot, turns]
                 # One shared queue slot: questions are answered one at a time, whichever way they were sent.
-                send.click(respond, inputs=[question, as_of, turns], outputs=outputs, api_name="ask", concurrency_id="ask")
+                send.click(respond, inputs=[question, as_of, turns], outputs=outputs, api_name="ask", concurrency_id="ask").then(
+                    None, js=SHOW_LATEST
+                )
                 question.submit(
                     respond, inputs=[question, as_of, turns], outputs=outputs, api_visibility="private", concurrency_id="ask"
-                )
+                ).then(None, js=SHOW_LATEST)
                 reset.click(clear, outputs=outputs, api_visibility="private", queue=False)
                 chatbot.clear(clear, outputs=outputs, api_visibility="private", queue=False)  # its own trash icon
 
@@ -124,11 +144,9 @@ def _messages(turns: list[dict]) -> list[dict]:
 
 def _reply(assistant: Assistant, question: str, as_of_text: str, turns: list[dict]) -> tuple[str, str]:
     """(plain text kept as history, HTML shown) for one question; errors become messages."""
-    as_of_text = (as_of_text or "").strip()
-    try:
-        as_of = date.fromisoformat(as_of_text) if as_of_text else date.today()
-    except ValueError:
-        text = f"日期“{as_of_text}”无法识别，请按 YYYY-MM-DD 填写，例如 {date.today().isoformat()}。"
+    as_of = _as_of(as_of_text)
+    if as_of is None:
+        text = f"日期“{as_of_text.strip()}”无法识别，请写成 {date.today().isoformat()} 或 {date.today().year}年{date.today().month}月{date.today().day}日 这样。"
         return text, render.message_html(text)
     history = [Turn(t["role"], t["text"]) for t in turns]
     try:
@@ -141,18 +159,48 @@ def _reply(assistant: Assistant, question: str, as_of_text: str, turns: list[dic
     return answer.answer, render.answer_html(answer)
 
 
+def _as_of(text: str | None) -> date | None:
+    """The date field: empty is today; 2024-06-01, 2024/6/1 and 2024年6月1日 are read; else None."""
+    from ingest.metadata import parse_cn_date
+
+    text = (text or "").strip()
+    if not text:
+        return date.today()
+    dashed = text.replace("/", "-").replace(".", "-")
+    try:
+        year, month, day = (int(part) for part in dashed.split("-"))
+        return date(year, month, day)
+    except ValueError:
+        pass
+    found = parse_cn_date(text)
+    return found if found is not None and _squash(text) == _squash(text[: text.index("日") + 1]) else None
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
 def create_server(assistant: Assistant) -> fastapi.FastAPI:
     """FastAPI app serving ``/doc/{doc_id}`` and, at ``/``, the Gradio chat."""
     import gradio as gr
     from fastapi import FastAPI
-    from fastapi.responses import HTMLResponse
+    from fastapi.responses import HTMLResponse, RedirectResponse
+
+    from ingest.metadata import canonical_number
 
     server = FastAPI(title=TITLE, docs_url=None, redoc_url=None, openapi_url=None)
 
     @server.get(render.DOC_ROUTE + "/{doc_id:path}", response_class=HTMLResponse)
     def document(doc_id: str) -> HTMLResponse:
-        found = assistant.index.documents.get(doc_id)
-        if found is None:
+        documents = assistant.index.documents
+        if not doc_id.strip("/"):
+            return HTMLResponse(render.library_page(list(documents.values())))
+        found = documents.get(doc_id)
+        if found is None:  # the number as printed elsewhere: 闽政[2022]24号 for 闽政〔2022〕24号
+            wanted = canonical_number(doc_id)
+            same = [d for d in documents.values() if d.canonical_number == wanted or d.doc_id == wanted]
+            if len(same) == 1:
+                return RedirectResponse(render.doc_url(same[0].doc_id), status_code=307)
             return HTMLResponse(render.not_found_page(doc_id), status_code=404)
         return HTMLResponse(render.document_page(found, assistant.index.clauses_of(doc_id)))
 

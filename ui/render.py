@@ -47,29 +47,119 @@ def user_html(question: str) -> str:
     return f'<div class="user-text">{text_html(question) or "&nbsp;"}</div>'
 
 
+def short_title(title: str) -> str:
+    """What people call a document: the plan a notice issues, without "…关于印发" and "的通知".
+
+    >>> short_title("三明市人民政府办公室关于印发2024年三明市全民健康商业补充医疗保险实施方案的通知")
+    '2024年三明市全民健康商业补充医疗保险实施方案'
+    >>> short_title("福建省地方政府储备粮安全管理办法")
+    '福建省地方政府储备粮安全管理办法'
+    """
+    if "关于印发" in title:
+        issued = title.split("关于印发", 1)[1]
+        issued = issued[: -len("的通知")] if issued.endswith("的通知") else issued
+        return issued.strip("《》") or title
+    return title
+
+
 def citation_summary(citation: Citation) -> str:
-    """The one-line label of a citation: 《title》 number · section."""
+    """The one-line label of a source: 《short title》 number · section."""
     number = f" {citation.doc_number}" if citation.doc_number else ""
     section = f" · {citation.section}" if citation.section else ""
-    return f"《{citation.title}》{number}{section}"
+    return f"《{short_title(citation.title)}》{number}{section}"
 
 
-def citation_html(citation: Citation) -> str:
-    """One citation as a collapsible box: label, verbatim quote, link to the full document."""
+def citation_html(citation: Citation, number: int | None = None) -> str:
+    """One source as a collapsible box: [n] label, the verbatim quote, a link to the clause in its document."""
+    marker = f'<span class="source-number">[{number}]</span> ' if number is not None else ""
     return (
         '<details class="citation">'
-        f"<summary>{html.escape(citation_summary(citation))}</summary>"
+        f"<summary>{marker}{html.escape(citation_summary(citation))}</summary>"
         f"<blockquote>{text_html(citation.quote)}</blockquote>"
-        f'<a href="{html.escape(doc_url(citation.doc_id, citation.clause_id))}" target="_blank" rel="noopener">查看全文</a>'
+        f'<a href="{html.escape(doc_url(citation.doc_id, citation.clause_id))}" target="_blank" rel="noopener">查看原文</a>'
         "</details>"
     )
 
 
+# The state of a reply as a citizen reads it: (css key, label).
+STATES = {
+    "answer": ("answer", "回答"),
+    "partial": ("partial", "部分回答"),
+    "calculation": ("calculation", "计算结果"),
+    "clarify": ("clarify", "需要补充信息"),
+    "not_found": ("not_found", "未找到"),
+}
+SURE = 0.8  # below this calibrated confidence an answer opens with "不太确定" (``assistant.answering``)
+
+
+def answer_state(answer: Answer) -> tuple[str, str]:
+    """回答 / 部分回答 / 计算结果 / 需要补充信息 / 未找到 for one reply."""
+    if answer.kind == "answer" and answer.confidence is not None and answer.confidence < SURE:
+        return STATES["partial"]
+    return STATES.get(answer.kind, STATES["answer"])
+
+
+def confidence_words(answer: Answer) -> str:
+    """How sure the assistant is, in words (the calibrated confidence of ``ask --json``)."""
+    if answer.kind == "calculation":
+        return "按文件规定的数值计算，实际以经办机构核定为准"
+    if answer.kind == "clarify":
+        return "回答前需要您补充一项信息"
+    if answer.confidence is None:
+        return ""
+    if answer.kind == "not_found":
+        return "已收录的文件似乎没有涉及这个问题，下面的条款只是字面上最接近的"
+    percent = f"（{round(answer.confidence * 100)}%）"
+    if answer.confidence >= SURE:
+        return "把握较大，引用的原文可核对" + percent
+    if answer.confidence >= 0.5:
+        return "把握一般，请核对原文" + percent
+    return "把握较小，仅供参考，请核对原文" + percent
+
+
+def sources(answer: Answer) -> list[Citation]:
+    """The answer's sources, each clause once, in the order first cited."""
+    seen: dict[str, Citation] = {}
+    for citation in answer.citations:
+        seen.setdefault(citation.clause_id, citation)
+    return list(seen.values())
+
+
+_NEAREST = "最接近的条款"
+
+
 def answer_html(answer: Answer) -> str:
-    """An assistant reply: the answer text, then each citation as a collapsible box."""
-    parts = [f'<div class="answer-text answer-{html.escape(answer.kind)}">{text_html(answer.answer)}</div>']
-    if answer.citations:
-        parts.append('<div class="citations">' + "".join(citation_html(c) for c in answer.citations) + "</div>")
+    """An assistant reply: its state and how sure it is, the answer with numbered source
+    markers, then one de-duplicated list of sources (a refusal links its nearest clauses)."""
+    key, label = answer_state(answer)
+    words = confidence_words(answer)
+    badge = f'<div class="state state-{key}"><span class="state-label">{label}</span>' + (
+        f'<span class="state-words">{html.escape(words)}</span></div>' if words else "</div>"
+    )
+    cited = sources(answer)
+    text = answer.answer
+    nearest = ""
+    if answer.kind == "not_found" and answer.retrieved and _NEAREST in text:
+        text = text.split(_NEAREST, 1)[0].rstrip("\n")
+        links = "".join(
+            f'<li><a href="{html.escape(doc_url(r.doc_id, r.clause_id))}" target="_blank" rel="noopener">'
+            f"{html.escape(citation_summary(Citation(r.clause_id, r.doc_id, r.doc_number, r.title, r.section, '')))}</a></li>"
+            for r in answer.retrieved[:3]
+        )
+        nearest = f'<div class="nearest">{_NEAREST}（仅供参考，未必相关）：<ol>{links}</ol></div>'
+    body = text_html(text)
+    for number, citation in enumerate(cited, start=1):
+        if citation.section:  # the marker goes where the answer names the clause
+            named = html.escape(citation.section)
+            if named in body and f"{named} [" not in body:
+                body = body.replace(named, f'{named}<sup class="marker">[{number}]</sup>', 1)
+    parts = [badge, f'<div class="answer-text answer-{html.escape(answer.kind)}">{body}</div>', nearest]
+    if cited:
+        parts.append(
+            f'<div class="citations"><div class="sources-title">依据（{len(cited)} 处）</div>'
+            + "".join(citation_html(c, number) for number, c in enumerate(cited, start=1))
+            + "</div>"
+        )
     return "".join(parts)
 
 
@@ -93,6 +183,9 @@ section.clause h2 { font-size: 1rem; margin: 0; color: #57606a; }
 section.clause p { margin: .2rem 0 0; }
 section.clause:target { background: #fff8c5; border-left-color: #d4a72c; }
 nav a { color: #0969da; }
+table.library { border-collapse: collapse; width: 100%; font-size: .95rem; }
+table.library th, table.library td { border-bottom: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+table.library th { background: #f6f8fa; }
 """
 
 
@@ -153,8 +246,30 @@ def document_page(document: Document, clauses: list[Clause]) -> str:
 def not_found_page(doc_id: str) -> str:
     """The page for an unknown document id."""
     body = (
-        '<nav><a href="/">← 返回问答</a></nav>\n'
+        '<nav><a href="/">← 返回问答</a> · <a href="/doc/">全部文件</a></nav>\n'
         "<h1>未找到该文件</h1>\n"
-        f"<p>索引中没有编号为“{html.escape(doc_id)}”的文件。请从问答中的“查看全文”链接进入。</p>"
+        f"<p>已收录的文件中没有编号为“{html.escape(doc_id)}”的文件。请在<a href=\"/doc/\">全部文件</a>中查找，或从问答中的“查看原文”链接进入。</p>"
     )
     return _page("未找到该文件", body)
+
+
+def library_page(documents: list[Document]) -> str:
+    """Every indexed document, newest first: 文号, title, issuer, date, validity, each linked to its page."""
+    ordered = sorted(documents, key=lambda d: (d.date or date.min, d.doc_id), reverse=True)
+    rows = "\n".join(
+        "<tr>"
+        f"<td>{html.escape(d.doc_number or '无')}</td>"
+        f'<td><a href="{html.escape(doc_url(d.doc_id))}">{html.escape(d.title)}</a></td>'
+        f"<td>{html.escape(d.issuer or '未载明')}</td>"
+        f"<td>{_iso(d.date) or '未载明'}</td>"
+        f"<td>{html.escape(validity_text(d).split('（')[0])}</td>"
+        "</tr>"
+        for d in ordered
+    )
+    body = (
+        '<nav><a href="/">← 返回问答</a></nav>\n'
+        f"<h1>已收录的文件（{len(ordered)} 份）</h1>\n"
+        '<table class="library"><thead><tr><th>文号</th><th>标题</th><th>发文机关</th><th>成文日期</th><th>有效期</th></tr></thead>'
+        f"<tbody>\n{rows}\n</tbody></table>"
+    )
+    return _page("已收录的文件", body)

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
+
+# Screenshots of every browser test land here (ignored by git) for a person to look at.
+ARTIFACTS = Path(__file__).resolve().parents[2] / ".data" / "test-artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+
+
+def _shot(page, name: str, full_page: bool = True) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    print(f"\nscreenshot: {path}")
+    return path
 
 DOC_NUMBER = "明政办规〔2023〕4号"
 # Names the city: the bare "差评多久内要完成整改反馈？" is answered from the province's 闽政〔2022〕24号.
@@ -32,20 +45,22 @@ def test_chat_answer_cites_clause_and_links_to_document(server_url, browser, tmp
     expect(citation).to_be_attached(timeout=120_000)
     assert QUOTE in _squash(page.locator("#chat .answer-answer").last.inner_text())
 
+    reply = page.locator("#chat .state").last
+    expect(reply.locator(".state-label")).to_have_text(re.compile(r"^(回答|部分回答)$"))
+    expect(reply.locator(".state-words")).to_contain_text("%")
     citation.locator("summary").click()
     expect(citation).to_have_attribute("open", "")
     summary = citation.locator("summary").inner_text()
     assert "差评处理机制" in summary, summary
+    assert summary.startswith("[1]"), summary
     quote = citation.locator("blockquote")
     expect(quote).to_be_visible()
     assert QUOTE in _squash(quote.inner_text())
 
-    shot = tmp_path / "chat.png"
-    page.screenshot(path=str(shot), full_page=True)
-    print(f"\nchat screenshot: {shot}")
+    _shot(page, "chat-desktop")
 
     with browser.expect_page() as opened:
-        citation.get_by_role("link", name="查看全文").click()
+        citation.get_by_role("link", name="查看原文").click()
     document = opened.value
     document.wait_for_load_state("domcontentloaded")
     url = urlsplit(document.url)
@@ -63,9 +78,7 @@ def test_chat_answer_cites_clause_and_links_to_document(server_url, browser, tmp
     highlight = target.evaluate("e => getComputedStyle(e).backgroundColor")
     assert highlight not in ("rgba(0, 0, 0, 0)", "transparent"), highlight
 
-    shot = tmp_path / "document.png"
-    document.screenshot(path=str(shot))
-    print(f"document screenshot: {shot}")
+    _shot(document, "document", full_page=False)
 
 
 @pytest.mark.integration
@@ -77,12 +90,47 @@ def test_calculator_tab_computes_a_payout_and_the_chat_answers_a_calculation(ser
     page.get_by_role("tab", name="窗口计算器").click()
     page.locator("#calc-payout").click()
     expect(page.get_by_text("计算结果：33,600 元")).to_be_visible(timeout=60_000)
-    shot = tmp_path / "calculator.png"
-    page.screenshot(path=str(shot), full_page=True)
-    print(f"\ncalculator screenshot: {shot}")
+    _shot(page, "calculator")
 
     page.get_by_role("tab", name="政策问答").click()
     question = page.locator("#question textarea")
     question.fill("我在三明住院自付了3.86万，没有既往症，普惠医联保能赔多少？")
     page.locator("#send").click()
     expect(page.locator("#chat").get_by_text("计算结果：33,600 元")).to_be_visible(timeout=120_000)
+    expect(page.locator("#chat .state-calculation .state-label").last).to_have_text("计算结果")
+
+
+@pytest.mark.integration
+def test_on_a_phone_a_refusal_says_so_and_links_the_nearest_clauses(server_url, browser):
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.set_viewport_size(PHONE)
+    page.goto(server_url + "/", wait_until="domcontentloaded")
+    question = page.locator("#question textarea")
+    expect(question).to_be_visible(timeout=30_000)
+    question.fill("福州的公积金怎么提取")
+    page.locator("#send").click()
+    state = page.locator("#chat .state-not_found").last
+    expect(state.locator(".state-label")).to_have_text("未找到", timeout=120_000)
+    expect(state).to_be_in_viewport()  # the reply's first line, not its last source, is what the user sees
+    nearest = page.locator("#chat .nearest a")
+    expect(nearest.first).to_be_attached()
+    assert nearest.first.get_attribute("href").startswith("/doc/")
+    _shot(page, "chat-phone-refusal")
+
+
+@pytest.mark.integration
+def test_the_library_lists_the_documents_and_old_brackets_still_open_one(server_url, browser):
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.goto(server_url + "/doc/", wait_until="domcontentloaded")
+    expect(page.locator("h1")).to_have_text("已收录的文件（19 份）")
+    expect(page.locator("table.library tbody tr")).to_have_count(19)
+    _shot(page, "library")
+    page.get_by_role("link", name=re.compile("加快推进政务服务标准化规范化便利化")).first.click()
+    expect(page.locator("dl.meta")).to_contain_text("24号")
+    page.goto(server_url + "/doc/" + quote("闽政[2022]24号", safe=""), wait_until="domcontentloaded")
+    expect(page.locator("h1")).to_contain_text("加快推进政务服务标准化规范化便利化")
+    assert unquote(urlsplit(page.url).path) == "/doc/闽政〔2022〕24号"

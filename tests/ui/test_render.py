@@ -119,6 +119,7 @@ def test_citation_box_has_summary_quote_and_link():
     tags = [t for t, _ in parsed.tags]
     assert "details" in tags and "summary" in tags and "blockquote" in tags
     summary = re.search(r"<summary>(.*?)</summary>", markup).group(1)
+    assert summary.startswith('<span class="source-number">[1]</span> ')
     assert "《三明市政务服务“好差评”管理办法》" in summary
     assert "明政办规〔2023〕4号" in summary
     assert "（五）差评处理机制" in summary
@@ -126,7 +127,7 @@ def test_citation_box_has_summary_quote_and_link():
     assert links == [
         {"href": render.doc_url(DOC_ID, CLAUSE_ID), "target": "_blank", "rel": "noopener"}
     ]
-    assert "查看全文" in parsed.text
+    assert "查看原文" in parsed.text
 
 
 def test_quote_is_verbatim_and_escaped():
@@ -142,7 +143,7 @@ def test_quote_is_verbatim_and_escaped():
 def test_title_and_section_are_escaped():
     markup = render.answer_html(_answer(_citation(title="A<b>&", section="一、<i>x</i>")))
     summary = re.search(r"<summary>(.*?)</summary>", markup).group(1)
-    assert summary == "《A&lt;b&gt;&amp;》 明政办规〔2023〕4号 · 一、&lt;i&gt;x&lt;/i&gt;"
+    assert summary.endswith("《A&lt;b&gt;&amp;》 明政办规〔2023〕4号 · 一、&lt;i&gt;x&lt;/i&gt;")
 
 
 def test_citation_without_number_or_section():
@@ -161,7 +162,7 @@ def test_not_found_shows_text_and_no_citations():
     markup = render.answer_html(_answer(kind="not_found", text=text))
     assert "<details" not in markup
     assert "answer-not_found" in markup
-    assert _parse(markup).text == text.replace("\n", "")
+    assert _parse(markup).text == "未找到" + text.replace("\n", "")
     assert markup.count("<br>") == 2
 
 
@@ -246,8 +247,11 @@ def test_reply_defaults_to_today_and_rejects_bad_dates():
     _reply(fake, "问", "  ", [])
     assert fake.calls[0][2] == date.today()
     text, markup = _reply(fake, "问", "2024-13-45", [])
-    assert "2024-13-45" in text and "YYYY-MM-DD" in text
+    assert "2024-13-45" in text and "年" in text and "-" in text  # says which forms it reads
     assert len(fake.calls) == 1
+    _reply(fake, "问", "2024年6月1日", [])
+    _reply(fake, "问", "2024/6/1", [])
+    assert [call[2] for call in fake.calls[1:]] == [date(2024, 6, 1), date(2024, 6, 1)]
 
 
 def test_reply_shows_user_errors_and_hides_tracebacks(capsys):
@@ -279,3 +283,52 @@ def test_document_page_says_when_a_table_could_not_be_rebuilt():
     text = _parse(render.document_page(_document(), [flat, plain])).text
     assert text.count("行列未能还原") == 1
     assert text.index("行列未能还原") < text.index("责任一")
+
+
+# -- answer states and the sources panel ---------------------------------------------
+
+
+def _with(answer: Answer, **changes) -> Answer:
+    from dataclasses import replace
+
+    return replace(answer, **changes)
+
+
+def test_each_kind_of_reply_shows_its_state_in_words():
+    cases = [
+        (_with(_answer(_citation()), confidence=0.91), "回答", "把握较大"),
+        (_with(_answer(_citation()), confidence=0.62), "部分回答", "把握一般"),
+        (_with(_answer(_citation()), confidence=0.31), "部分回答", "把握较小"),
+        (_answer(kind="calculation", text="计算结果：33,600 元"), "计算结果", "实际以经办机构核定为准"),
+        (_answer(kind="clarify", text="请问被保人有这类病史吗？"), "需要补充信息", "补充一项信息"),
+        (_with(_answer(kind="not_found", text="已收录的文件中没有找到能回答这个问题的条款。"), confidence=0.2), "未找到", "没有涉及"),
+    ]
+    for answer, label, words in cases:
+        parsed = _parse(render.answer_html(answer))
+        assert parsed.text.startswith(label), (label, parsed.text)
+        assert words in parsed.text
+    assert "91%" in _parse(render.answer_html(cases[0][0])).text
+
+
+def test_sources_are_listed_once_numbered_and_marked_where_the_answer_names_them():
+    other = _citation(clause_id=CLAUSE_ID + "b", section="四、工作机制 › （六）监督考核", quote="纳入绩效考核。")
+    text = "根据《办法》四、工作机制 › （五）差评处理机制：\n“2 个工作日内完成整改反馈。”"
+    markup = render.answer_html(_answer(_citation(), _citation(), other, _citation(), text=text))
+    assert markup.count("<details") == 2  # the same clause cited three times is one source
+    assert "依据（2 处）" in markup
+    assert "（五）差评处理机制<sup class=\"marker\">[1]</sup>" in markup
+    numbers = re.findall(r'<span class="source-number">\[(\d)\]</span>', markup)
+    assert numbers == ["1", "2"]
+
+
+def test_a_refusal_links_its_nearest_clauses():
+    from assistant.types import Retrieved
+
+    nearest = [Retrieved(CLAUSE_ID, DOC_ID, "明政办规〔2023〕4号", "三明市人民政府办公室关于印发甲方案的通知", "四、工作机制", 0.4, "…")]
+    text = "已收录的文件中没有找到能回答这个问题的条款。\n最接近的条款是（仅供参考，未必相关）：\n· 《甲》 四、工作机制"
+    markup = render.answer_html(_with(_answer(kind="not_found", text=text), retrieved=tuple(nearest), confidence=0.2))
+    parsed = _parse(markup)
+    links = [a["href"] for t, a in parsed.tags if t == "a"]
+    assert links == [render.doc_url(DOC_ID, CLAUSE_ID)]
+    assert "《甲方案》 明政办规〔2023〕4号 · 四、工作机制" in parsed.text
+    assert parsed.text.count("最接近的条款") == 1

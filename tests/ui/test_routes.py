@@ -1,0 +1,48 @@
+"""The document routes of the web server, over the fake-embedder index (no browser, no model)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from assistant import settings
+from assistant.service import Assistant
+from ingest.embedding import HashingEmbedder
+from ingest.index import ClauseIndex
+from ui import render
+
+
+@pytest.fixture(scope="module")
+def client(fake_index_dir, tokenizer):
+    from fastapi.testclient import TestClient
+
+    from ui.app import create_server
+
+    config = settings.load({"index_dir": str(fake_index_dir)}, environ={})
+    assistant = Assistant(ClauseIndex.open(fake_index_dir), HashingEmbedder(), tokenizer, config)
+    return TestClient(create_server(assistant))
+
+
+def test_the_library_lists_every_document_with_a_link(client):
+    response = client.get("/doc/")
+    assert response.status_code == 200
+    page = response.text
+    assert "已收录的文件（19 份）" in page
+    assert page.count("<tr>") == 20  # header + 19 documents
+    assert f'href="{render.doc_url("明政办规〔2023〕4号")}"' in page
+    # Newest first: the 2023 Sanming documents before the 2022 Fujian ones.
+    assert page.index(render.doc_url("闽政办〔2022〕45号")) > page.index(render.doc_url("明政办规〔2023〕4号"))
+
+
+def test_a_number_printed_with_other_brackets_finds_its_document(client):
+    response = client.get("/doc/" + quote("闽政[2022]24号", safe=""), follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == render.doc_url("闽政〔2022〕24号")
+    assert client.get("/doc/" + quote("闽政[2022]24号", safe="")).status_code == 200
+
+
+def test_an_unknown_document_is_a_404_that_points_to_the_library(client):
+    response = client.get("/doc/" + quote("闽政〔2099〕1号", safe=""))
+    assert response.status_code == 404
+    assert 'href="/doc/"' in response.text
