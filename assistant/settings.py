@@ -59,6 +59,11 @@ class Config:
         return self.data_dir / "cache" / "jieba"
 
     @property
+    def feedback_path(self) -> Path:
+        """Where the web chat keeps users' ratings (SQLite)."""
+        return self.data_dir / "feedback.sqlite3"
+
+    @property
     def user_dict(self) -> Path:
         return PROJECT_ROOT / "corpus" / "userdict.txt"
 

@@ -70,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--report", type=Path, metavar="FILE", help="write the ingest report (documents, clauses, skipped text, warnings) as JSON")
     ingest.set_defaults(handler=_ingest)
 
+    feedback = commands.add_parser("feedback", help="what users said about answers (👍/👎 from the web chat)")
+    feedback_commands = feedback.add_subparsers(dest="feedback_command", required=True)
+    export = feedback_commands.add_parser("export", help="write the ratings as benchmark-schema JSONL for review")
+    export.add_argument("--out", type=Path, required=True, metavar="FILE", help="JSONL file to write")
+    export.add_argument("--only", choices=("up", "down"), help="keep one rating (down: the complaints)")
+    export.set_defaults(handler=_feedback_export)
+
     docs = commands.add_parser("docs", help="list the indexed documents")
     docs.add_argument("--json", action="store_true", help="print JSON")
     docs.add_argument("--index", type=Path, metavar="DIR")
@@ -178,6 +185,18 @@ def _ingest(args) -> int:
             f"索引已建立：{report.documents} 个文件，{report.clauses} 个条款，{report.chunks} 个片段；"
             f"复用 {report.reused_documents} 个未变化文件的向量，新计算 {report.embedded_chunks} 个；用时 {report.seconds:.1f} 秒。"
         )
+    return 0
+
+
+def _feedback_export(args) -> int:
+    from assistant.feedback import FeedbackError, FeedbackStore
+
+    config = _config(args)
+    try:
+        count = FeedbackStore(config.feedback_path).export(args.out, only=args.only)
+    except FeedbackError as error:
+        raise UsageError(str(error)) from None
+    print(f"已导出 {count} 条评价到 {args.out}（补上 evidence 和 expect 后即可作为评测题）。")
     return 0
 
 

@@ -19,8 +19,12 @@ import traceback  # noqa: E402
 from datetime import date  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
+import uuid  # noqa: E402
+from pathlib import Path  # noqa: E402
+
 from assistant.errors import AssistantError, IngestError  # noqa: E402
-from assistant.types import Turn  # noqa: E402
+from assistant.feedback import Feedback, FeedbackStore  # noqa: E402
+from assistant.types import Answer, Turn  # noqa: E402
 from ui import render  # noqa: E402
 
 if TYPE_CHECKING:
@@ -72,15 +76,37 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     from assistant.service import EXAMPLES
     from ui.calculator_forms import calculator_forms
 
+    store = FeedbackStore(assistant.config.feedback_path)
+
     def respond(question: str, as_of_text: str, turns: list[dict]):
         """Show the question at once, then the answer (or an error message) when it is ready."""
         question = question or ""
         turns = list(turns or [])
         pending = turns + [{"role": "user", "text": question, "html": render.user_html(question)}]
         yield "", _messages(pending) + [{"role": "assistant", "content": render.message_html(THINKING)}], pending
-        reply_text, reply_html = _reply(assistant, question, as_of_text, turns)
-        done = pending + [{"role": "assistant", "text": reply_text, "html": reply_html}]
+        reply_text, reply_html, answer = _reply(assistant, question, as_of_text, turns)
+        reply = {"role": "assistant", "text": reply_text, "html": reply_html}
+        if answer is not None:
+            reply["rated"] = _rated(answer, question, as_of_text)
+        done = pending + [reply]
         yield "", _messages(done), done
+
+    def rate(turns: list[dict], data: gr.LikeData):
+        """👍/👎 on a reply: stored at once; the comment box opens for an optional word."""
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        turn = (turns or [])[index] if 0 <= index < len(turns or []) else {}
+        if "rated" not in turn or data.liked not in (True, False):
+            return None, gr.update(visible=False)
+        record_id = store.record(Feedback(rating="up" if data.liked else "down", settings=_settings(assistant), **turn["rated"]))
+        return record_id, gr.update(visible=True, value="")
+
+    rate.__annotations__["data"] = gr.LikeData  # resolved here: this module's annotations are strings
+
+    def explain(record_id, text: str):
+        if record_id is not None and (text or "").strip():
+            store.comment(int(record_id), text.strip())
+            gr.Info("已收到您的说明，谢谢。")
+        return gr.update(visible=False, value="")
 
     def clear():
         return "", [], []
@@ -95,7 +121,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     height=520,
                     elem_id="chat",
                     latex_delimiters=[],  # "$" in policy text is money, not maths
-                    feedback_options=None,
+                    feedback_options=("Like", "Dislike"),
                     buttons=["copy"],
                     placeholder="请在下方输入问题，或点一个示例问题。",
                     autoscroll=False,  # SHOW_LATEST brings the new reply's first line into view instead
@@ -129,6 +155,16 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 question.submit(
                     respond, inputs=[question, as_of, turns], outputs=outputs, api_visibility="private", concurrency_id="ask"
                 ).then(None, js=SHOW_LATEST)
+                rated = gr.State(None)
+                comment = gr.Textbox(
+                    label="谢谢评价！想补充说明吗？（可选，例如哪里不对、应该引用哪一条）",
+                    visible=False,
+                    max_lines=3,
+                    elem_id="feedback-comment",
+                    submit_btn="提交说明",
+                )
+                chatbot.like(rate, inputs=[turns], outputs=[rated, comment], api_visibility="private", queue=False)
+                comment.submit(explain, inputs=[rated, comment], outputs=[comment], api_visibility="private", queue=False)
                 reset.click(clear, outputs=outputs, api_visibility="private", queue=False)
                 chatbot.clear(clear, outputs=outputs, api_visibility="private", queue=False)  # its own trash icon
 
@@ -142,21 +178,42 @@ def _messages(turns: list[dict]) -> list[dict]:
     return [{"role": t["role"], "content": t["html"]} for t in turns]
 
 
-def _reply(assistant: Assistant, question: str, as_of_text: str, turns: list[dict]) -> tuple[str, str]:
-    """(plain text kept as history, HTML shown) for one question; errors become messages."""
+def _reply(assistant: Assistant, question: str, as_of_text: str, turns: list[dict]) -> tuple[str, str, Answer | None]:
+    """(plain text kept as history, HTML shown, the answer) for one question; errors become
+    messages (and no answer)."""
     as_of = _as_of(as_of_text)
     if as_of is None:
         text = f"日期“{as_of_text.strip()}”无法识别，请写成 {date.today().isoformat()} 或 {date.today().year}年{date.today().month}月{date.today().day}日 这样。"
-        return text, render.message_html(text)
+        return text, render.message_html(text), None
     history = [Turn(t["role"], t["text"]) for t in turns]
     try:
         answer = assistant.ask(question, history=history, as_of=as_of)
     except (AssistantError, IngestError) as error:
-        return str(error), render.message_html(str(error))
+        return str(error), render.message_html(str(error)), None
     except Exception:
         traceback.print_exc(file=sys.stderr)
-        return APOLOGY, render.message_html(APOLOGY)
-    return answer.answer, render.answer_html(answer)
+        return APOLOGY, render.message_html(APOLOGY), None
+    return answer.answer, render.answer_html(answer), answer
+
+
+def _rated(answer: Answer, question: str, as_of_text: str) -> dict:
+    """What a rating of this reply stores besides the rating itself (kept with the turn)."""
+    cited = render.sources(answer)
+    return {
+        "answer_id": uuid.uuid4().hex[:12],
+        "question": question,
+        "answer": answer.answer,
+        "kind": answer.kind,
+        "confidence": answer.confidence,
+        "clause_ids": tuple(c.clause_id for c in cited),
+        "doc_numbers": tuple(dict.fromkeys(c.doc_number for c in cited if c.doc_number)),
+        "as_of": (_as_of(as_of_text) or date.today()).isoformat(),
+    }
+
+
+def _settings(assistant: Assistant) -> dict:
+    config = assistant.config
+    return {"fusion": config.fusion, "min_confidence": config.min_confidence, "model": Path(config.model).name}
 
 
 def _as_of(text: str | None) -> date | None:

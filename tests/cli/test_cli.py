@@ -120,3 +120,16 @@ def test_eval_items_without_a_date_are_asked_on_the_runs_date():
     dated = _dated(items, date(2025, 1, 1))
     assert all(d.as_of == (i.as_of or date(2025, 1, 1)) for i, d in zip(items, dated))
     assert any(i.as_of is None for i in items) and all(d.as_of is not None for d in _dated(items, None))
+
+
+def test_feedback_export_writes_the_ratings(tmp_path, monkeypatch, capsys):
+    from assistant.feedback import Feedback, FeedbackStore
+
+    monkeypatch.setenv("POLICY_DATA_DIR", str(tmp_path))
+    FeedbackStore(tmp_path / "feedback.sqlite3").record(Feedback(answer_id="a", rating="down", question="问", answer="答", kind="answer"))
+    out = tmp_path / "feedback.jsonl"
+    assert main(["feedback", "export", "--out", str(out), "--only", "down"]) == 0
+    assert "已导出 1 条评价" in capsys.readouterr().out
+    assert json.loads(out.read_text(encoding="utf-8"))["feedback"]["rating"] == "down"
+    assert main(["feedback", "export", "--out", str(tmp_path)]) == 2
+    assert "文件夹" in capsys.readouterr().err

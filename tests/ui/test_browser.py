@@ -134,3 +134,34 @@ def test_the_library_lists_the_documents_and_old_brackets_still_open_one(server_
     page.goto(server_url + "/doc/" + quote("闽政[2022]24号", safe=""), wait_until="domcontentloaded")
     expect(page.locator("h1")).to_contain_text("加快推进政务服务标准化规范化便利化")
     assert unquote(urlsplit(page.url).path) == "/doc/闽政〔2022〕24号"
+
+
+@pytest.mark.integration
+def test_a_dislike_with_a_comment_is_stored(server_url, browser, real_config):
+    from playwright.sync_api import expect
+
+    from assistant.feedback import FeedbackStore
+
+    store = FeedbackStore(real_config.feedback_path)
+    before = len(store.rows())
+    page = browser.new_page()
+    page.goto(server_url + "/", wait_until="domcontentloaded")
+    question = page.locator("#question textarea")
+    expect(question).to_be_visible(timeout=30_000)
+    question.fill("普惠医联保的保费是多少？")
+    page.locator("#send").click()
+    expect(page.locator("#chat .state").last).to_be_visible(timeout=120_000)
+    dislike = page.locator('#chat button[aria-label="踩"], #chat button[aria-label="Dislike"]')  # the browser's language
+    expect(dislike.last).to_be_visible(timeout=15_000)
+    dislike.last.click()
+    comment = page.locator("#feedback-comment textarea")
+    expect(comment).to_be_visible(timeout=15_000)
+    comment.fill("保费写得不够清楚，请回电13800138000")
+    comment.press("Enter")
+    expect(comment).to_be_hidden(timeout=15_000)
+    _shot(page, "chat-feedback")
+    rows = store.rows()
+    assert len(rows) == before + 1
+    row = rows[-1]
+    assert (row["rating"], row["comment"]) == ("down", "保费写得不够清楚，请回电[手机号]")
+    assert row["question"] == "普惠医联保的保费是多少？" and row["kind"] and row["answer"]

@@ -219,7 +219,10 @@ class _FakeAssistant:
     validity = None  # the forms read the configured corpus
 
     def __init__(self, result=None, error=None):
+        from assistant import settings
+
         self.result, self.error, self.calls = result, error, []
+        self.config = settings.load({}, environ={})  # the app opens its feedback store from it (no file until a rating)
 
     def ask(self, question, history=None, as_of=None):
         self.calls.append((question, history, as_of))
@@ -234,7 +237,8 @@ def test_reply_passes_history_and_date_and_renders_answer():
 
     fake = _FakeAssistant(result=_answer(_citation()))
     turns = [{"role": "user", "text": "第一阶段呢？", "html": "x"}, {"role": "assistant", "text": "答", "html": "y"}]
-    text, markup = _reply(fake, "那第二阶段呢？", "2024-09-13", turns)
+    text, markup, answer = _reply(fake, "那第二阶段呢？", "2024-09-13", turns)
+    assert answer == _answer(_citation())
     assert fake.calls == [("那第二阶段呢？", [Turn("user", "第一阶段呢？"), Turn("assistant", "答")], date(2024, 9, 13))]
     assert text == _answer().answer
     assert markup == render.answer_html(_answer(_citation()))
@@ -246,7 +250,8 @@ def test_reply_defaults_to_today_and_rejects_bad_dates():
     fake = _FakeAssistant(result=_answer())
     _reply(fake, "问", "  ", [])
     assert fake.calls[0][2] == date.today()
-    text, markup = _reply(fake, "问", "2024-13-45", [])
+    text, markup, answer = _reply(fake, "问", "2024-13-45", [])
+    assert answer is None
     assert "2024-13-45" in text and "年" in text and "-" in text  # says which forms it reads
     assert len(fake.calls) == 1
     _reply(fake, "问", "2024年6月1日", [])
@@ -259,10 +264,10 @@ def test_reply_shows_user_errors_and_hides_tracebacks(capsys):
     from ui.app import APOLOGY, _reply
 
     for error in (AssistantError("设置有误：<x>"), IndexMissingError("索引不存在，请先运行 ingest")):
-        text, markup = _reply(_FakeAssistant(error=error), "问", "", [])
+        text, markup, _ = _reply(_FakeAssistant(error=error), "问", "", [])
         assert text == str(error)
         assert html.escape(str(error)) in markup
-    text, markup = _reply(_FakeAssistant(error=RuntimeError("secret internals")), "问", "", [])
+    text, markup, _ = _reply(_FakeAssistant(error=RuntimeError("secret internals")), "问", "", [])
     assert text == APOLOGY and "secret" not in markup and "Traceback" not in markup
     assert "RuntimeError: secret internals" in capsys.readouterr().err
 
