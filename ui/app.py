@@ -118,12 +118,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 turns = gr.State([])
                 chatbot = gr.Chatbot(
                     label="对话",
-                    height=520,
+                    height="50vh",  # leaves the question box and the examples on the first screen of a phone
+                    min_height=300,
                     elem_id="chat",
                     latex_delimiters=[],  # "$" in policy text is money, not maths
                     feedback_options=("Like", "Dislike"),
                     buttons=["copy"],
-                    placeholder="请在下方输入问题，或点一个示例问题。",
+                    placeholder=render.coverage_text(list(assistant.index.documents.values())),
                     autoscroll=False,  # SHOW_LATEST brings the new reply's first line into view instead
                 )
                 question = gr.Textbox(
@@ -145,9 +146,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         max_lines=1,
                         elem_id="as-of",
                     )
-                gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="示例问题")
-
                 outputs = [question, chatbot, turns]
+                gr.Markdown("**示例问题**（点一下就发送）")
+                with gr.Row(elem_id="examples"):
+                    for example in EXAMPLES:
+                        button = gr.Button(example, size="sm", variant="secondary", min_width=120)
+                        button.click(lambda text=example: text, outputs=[question], api_visibility="private", queue=False).then(
+                            respond, inputs=[question, as_of, turns], outputs=outputs, api_visibility="private", concurrency_id="ask"
+                        ).then(None, js=SHOW_LATEST)
+
                 # One shared queue slot: questions are answered one at a time, whichever way they were sent.
                 send.click(respond, inputs=[question, as_of, turns], outputs=outputs, api_name="ask", concurrency_id="ask").then(
                     None, js=SHOW_LATEST

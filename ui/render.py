@@ -62,6 +62,30 @@ def short_title(title: str) -> str:
     return title
 
 
+def coverage_text(documents: list[Document]) -> str:
+    """The opening words of the chat: what is covered, and what an answer is and is not.
+
+    >>> from ingest.types import Span
+    >>> d = lambda i, day, kind: Document(i, "t", None, None, "x", day, kind, None, None, "", (), (), "s", "", Span(0, 1), "")
+    >>> print(coverage_text([d("a", date(2022, 8, 8), "通知"), d("b", date(2023, 7, 12), "通知"), d("c", date(1994, 1, 1), "行政法规")]))
+    您好！我根据已收录的 3 份文件回答政策问题：2 份政府公报文件（2022-08-08 至 2023-07-12）、1 部国务院行政法规。每个回答都引用原文条款，点开可核对出处；回答仅供参考，不能代替主管部门的正式答复。请在下方输入问题，或点一个示例问题。
+    """
+    gazette = [d for d in documents if d.kind != "行政法规"]
+    regulations = [d for d in documents if d.kind == "行政法规"]
+    parts = []
+    if gazette:
+        dates = sorted(d.date for d in gazette if d.date)
+        span = f"（{dates[0].isoformat()} 至 {dates[-1].isoformat()}）" if dates else ""
+        parts.append(f"{len(gazette)} 份政府公报文件{span}")
+    if regulations:
+        parts.append(f"{len(regulations)} 部国务院行政法规")
+    return (
+        f"您好！我根据已收录的 {len(documents)} 份文件回答政策问题：{'、'.join(parts)}。"
+        "每个回答都引用原文条款，点开可核对出处；回答仅供参考，不能代替主管部门的正式答复。"
+        "请在下方输入问题，或点一个示例问题。"
+    )
+
+
 def citation_summary(citation: Citation) -> str:
     """The one-line label of a source: 《short title》 number · section."""
     number = f" {citation.doc_number}" if citation.doc_number else ""

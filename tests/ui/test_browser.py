@@ -165,3 +165,18 @@ def test_a_dislike_with_a_comment_is_stored(server_url, browser, real_config):
     row = rows[-1]
     assert (row["rating"], row["comment"]) == ("down", "保费写得不够清楚，请回电[手机号]")
     assert row["question"] == "普惠医联保的保费是多少？" and row["kind"] and row["answer"]
+
+
+@pytest.mark.integration
+def test_the_first_screen_says_what_is_covered_and_an_example_sends_at_once(server_url, browser):
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.set_viewport_size(PHONE)
+    page.goto(server_url + "/", wait_until="domcontentloaded")
+    expect(page.locator("#chat")).to_contain_text("已收录的 19 份文件", timeout=30_000)
+    expect(page.locator("#chat")).to_contain_text("不能代替主管部门的正式答复")
+    _shot(page, "first-screen-phone", full_page=False)
+    page.locator("#examples").get_by_role("button", name="差评多久内要完成整改反馈？").click()
+    expect(page.locator("#chat .state").last).to_be_visible(timeout=120_000)
+    expect(page.locator("#chat .user-text").last).to_have_text("差评多久内要完成整改反馈？")

@@ -223,6 +223,7 @@ class _FakeAssistant:
 
         self.result, self.error, self.calls = result, error, []
         self.config = settings.load({}, environ={})  # the app opens its feedback store from it (no file until a rating)
+        self.index = type("Index", (), {"documents": {DOC_ID: _document()}})()  # the opening message counts documents
 
     def ask(self, question, history=None, as_of=None):
         self.calls.append((question, history, as_of))
