@@ -83,13 +83,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         question = question or ""
         turns = list(turns or [])
         pending = turns + [{"role": "user", "text": question, "html": render.user_html(question)}]
-        yield "", _messages(pending) + [{"role": "assistant", "content": render.message_html(THINKING)}], pending
+        yield "", _messages(pending) + [{"role": "assistant", "content": render.message_html(THINKING)}], pending, gr.skip()
         reply_text, reply_html, answer = _reply(assistant, question, as_of_text, turns)
         reply = {"role": "assistant", "text": reply_text, "html": reply_html}
         if answer is not None:
             reply["rated"] = _rated(answer, question, as_of_text)
         done = pending + [reply]
-        yield "", _messages(done), done
+        yield "", _messages(done), done, done[-KEPT_TURNS:]
 
     def rate(turns: list[dict], data: gr.LikeData):
         """👍/👎 on a reply: stored at once; the comment box opens for an optional word."""
@@ -109,13 +109,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         return gr.update(visible=False, value="")
 
     def clear():
-        return "", [], []
+        return "", [], [], []
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         gr.Markdown(f"# {TITLE}\n{DESCRIPTION}")
         with gr.Tabs():
             with gr.Tab("政策问答", id="chat-tab"):
                 turns = gr.State([])
+                # The conversation also lives in the browser, so a reload does not lose it.
+                saved = gr.BrowserState([], storage_key="policy-assistant-conversation")
                 chatbot = gr.Chatbot(
                     label="对话",
                     height="50vh",  # leaves the question box and the examples on the first screen of a phone
@@ -146,7 +148,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         max_lines=1,
                         elem_id="as-of",
                     )
-                outputs = [question, chatbot, turns]
+                outputs = [question, chatbot, turns, saved]
                 gr.Markdown("**示例问题**（点一下就发送）")
                 with gr.Row(elem_id="examples"):
                     for example in EXAMPLES:
@@ -175,9 +177,24 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 reset.click(clear, outputs=outputs, api_visibility="private", queue=False)
                 chatbot.clear(clear, outputs=outputs, api_visibility="private", queue=False)  # its own trash icon
 
+                app.load(_restored, inputs=[saved], outputs=[chatbot, turns], api_visibility="private", queue=False)
+
             with gr.Tab("窗口计算器", id="calc-tab"):
                 calculator_forms(assistant.validity)
     return app
+
+
+KEPT_TURNS = 40  # messages kept in the browser (20 questions and answers)
+
+
+def _restored(saved) -> tuple[list[dict], list[dict]]:
+    """Chat and history from what the browser kept; anything malformed is dropped, not shown."""
+    turns = [
+        t
+        for t in (saved if isinstance(saved, list) else [])
+        if isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("text"), str) and isinstance(t.get("html"), str)
+    ]
+    return _messages(turns), turns
 
 
 def _messages(turns: list[dict]) -> list[dict]:

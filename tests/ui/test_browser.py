@@ -180,3 +180,26 @@ def test_the_first_screen_says_what_is_covered_and_an_example_sends_at_once(serv
     page.locator("#examples").get_by_role("button", name="差评多久内要完成整改反馈？").click()
     expect(page.locator("#chat .state").last).to_be_visible(timeout=120_000)
     expect(page.locator("#chat .user-text").last).to_have_text("差评多久内要完成整改反馈？")
+
+
+@pytest.mark.integration
+def test_the_conversation_survives_a_reload_until_it_is_cleared(server_url, browser):
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.goto(server_url + "/", wait_until="domcontentloaded")
+    question = page.locator("#question textarea")
+    expect(question).to_be_visible(timeout=30_000)
+    question.fill(QUESTION)
+    page.locator("#send").click()
+    expect(page.locator("#chat .state").last).to_be_visible(timeout=120_000)
+    page.wait_for_timeout(1000)  # the browser stores the turn after the reply is shown
+    page.reload(wait_until="domcontentloaded")
+    expect(page.locator("#chat .user-text").last).to_have_text(QUESTION, timeout=30_000)
+    expect(page.locator("#chat .state")).to_have_count(1)
+    page.locator("#clear").click()
+    expect(page.locator("#chat .state")).to_have_count(0)
+    page.wait_for_timeout(1000)
+    page.reload(wait_until="domcontentloaded")
+    expect(page.locator("#chat")).to_contain_text("已收录的", timeout=30_000)
+    expect(page.locator("#chat .state")).to_have_count(0)
