@@ -205,7 +205,15 @@ dl.meta dd { margin: 0; }
 section.clause { padding: .4rem .8rem; margin: .6rem 0; border-left: 3px solid transparent; scroll-margin-top: 1rem; }
 section.clause h2 { font-size: 1rem; margin: 0; color: #57606a; }
 section.clause p { margin: .2rem 0 0; }
-section.clause:target { background: #fff8c5; border-left-color: #d4a72c; }
+section.clause:target, tr.clause:target { background: #fff8c5; border-left-color: #d4a72c; }
+details.contents { background: #f6f8fa; padding: .4rem 1rem; border-radius: 6px; margin: .8rem 0; }
+details.contents summary { cursor: pointer; font-weight: 600; }
+section.table { margin: .8rem 0; overflow-x: auto; }
+section.table h2 { font-size: 1rem; color: #57606a; }
+table.rows { border-collapse: collapse; font-size: .9rem; }
+table.rows th, table.rows td { border: 1px solid #d0d7de; padding: .25rem .45rem; vertical-align: top; text-align: left; }
+table.rows th { background: #f6f8fa; }
+tr.clause { scroll-margin-top: 1rem; }
 nav a { color: #0969da; }
 table.library { border-collapse: collapse; width: 100%; font-size: .95rem; }
 table.library th, table.library td { border-bottom: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; }
@@ -243,28 +251,92 @@ def validity_text(document: Document) -> str:
 
 
 def document_page(document: Document, clauses: list[Clause]) -> str:
-    """The whole document: metadata, then every clause in order with an anchor and its section path."""
+    """The whole document: metadata and repeals, a table of contents, then every clause in order
+    with an anchor and its section path; table rows are shown as tables."""
     meta = [
         ("文号", document.doc_number or "无"),
         ("发文机关", document.issuer or "未载明"),
         ("成文日期", _iso(document.date) or "未载明"),
         ("有效期", validity_text(document)),
     ]
+    if document.repeals:
+        meta.append(("同时废止", "、".join(document.repeals)))
     rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in meta)
-    sections = "\n".join(
-        f'<section class="clause" id="{clause_anchor(c.clause_id)}">'
-        f"<h2>{html.escape(c.section or '正文')}</h2>"
-        + ('<p class="note">此处原文是表格，提取的文本把它拆成了一格一行，行列未能还原，请以公报原件为准。</p>' if "table_not_recovered" in c.flags else "")
-        + f"<p>{text_html(c.text)}</p></section>"
-        for c in clauses
-    )
     body = (
-        '<nav><a href="/">← 返回问答</a></nav>\n'
+        '<nav><a href="/">← 返回问答</a> · <a href="/doc/">全部文件</a></nav>\n'
         f"<h1>{html.escape(document.title)}</h1>\n"
         f'<dl class="meta">{rows}</dl>\n'
-        f"<main>\n{sections or '<p>此文件没有可显示的条款。</p>'}\n</main>"
+        f"{_contents(clauses)}"
+        f"<main>\n{_clauses_html(clauses) or '<p>此文件没有可显示的条款。</p>'}\n</main>"
     )
     return _page(f"{document.title} {document.doc_number or ''}".strip(), body)
+
+
+def _contents(clauses: list[Clause]) -> str:
+    """Links to the first clause of each top-level part (一、…, 第一章…, 附件…)."""
+    firsts: dict[str, Clause] = {}
+    for clause in clauses:
+        if clause.path:
+            firsts.setdefault(clause.path[0], clause)
+    if len(firsts) < 2:
+        return ""
+    items = "".join(f'<li><a href="#{clause_anchor(c.clause_id)}">{html.escape(name)}</a></li>' for name, c in firsts.items())
+    return f'<details class="contents" open><summary>目录</summary><ol>{items}</ol></details>\n'
+
+
+def _clauses_html(clauses: list[Clause]) -> str:
+    parts: list[str] = []
+    index = 0
+    while index < len(clauses):
+        clause = clauses[index]
+        if clause.kind == "table_row":
+            table = _table_key(clause)
+            end = index
+            while end < len(clauses) and clauses[end].kind == "table_row" and _table_key(clauses[end]) == table:
+                end += 1
+            parts.append(_table_html(clauses[index:end]))
+            index = end
+            continue
+        parts.append(
+            f'<section class="clause" id="{clause_anchor(clause.clause_id)}">'
+            f"<h2>{html.escape(clause.section or '正文')}</h2>"
+            + ('<p class="note">此处原文是表格，提取的文本把它拆成了一格一行，行列未能还原，请以公报原件为准。</p>' if "table_not_recovered" in clause.flags else "")
+            + f"<p>{text_html(clause.text)}</p></section>"
+        )
+        index += 1
+    return "\n".join(parts)
+
+
+def _table_key(row: Clause) -> tuple[str, ...]:
+    at = next((i for i, label in enumerate(row.labels) if label.startswith("表")), len(row.labels) - 1)
+    return row.labels[: at + 1]
+
+
+def _table_html(rows: list[Clause]) -> str:
+    """Consecutive rows of one table as an HTML table; each row keeps its clause anchor."""
+    caption = rows[0].context.split("｜", 1)[0] if "｜" in rows[0].context else " › ".join(rows[0].path[:-1])
+    cells = [row.text.split("\t") for row in rows]
+    width = max(len(c) for c in cells)
+    # The column names most rows agree on (a cell holding "：" can make one row's list longer).
+    headers = [tuple(_header_of(row)) for row in rows]
+    full = [h for h in headers if len(h) == width]
+    header = max(set(full), key=full.count) if full else ()
+    head = "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr></thead>" if header else ""
+    body = "".join(
+        f'<tr class="clause" id="{clause_anchor(row.clause_id)}">'
+        + "".join(f"<td>{text_html(cell)}</td>" for cell in row_cells + [""] * (width - len(row_cells)))
+        + "</tr>"
+        for row, row_cells in zip(rows, cells)
+    )
+    return f'<section class="table"><h2>{html.escape(caption)}</h2><table class="rows">{head}<tbody>{body}</tbody></table></section>'
+
+
+def _header_of(row: Clause) -> list[str]:
+    """The column names a row's context lists ("表1｜主要指标：…；目标值：…")."""
+    if "｜" not in row.context:
+        return []
+    pairs = [p for p in row.context.split("｜", 1)[1].split("；") if "：" in p]
+    return [p.split("：", 1)[0] for p in pairs]
 
 
 def not_found_page(doc_id: str) -> str:

@@ -134,6 +134,11 @@ def test_the_library_lists_the_documents_and_old_brackets_still_open_one(server_
     page.goto(server_url + "/doc/" + quote("闽政[2022]24号", safe=""), wait_until="domcontentloaded")
     expect(page.locator("h1")).to_contain_text("加快推进政务服务标准化规范化便利化")
     assert unquote(urlsplit(page.url).path) == "/doc/闽政〔2022〕24号"
+    expect(page.locator("details.contents a").first).to_be_visible()
+    row = page.locator("table.rows tr.clause").first
+    row.scroll_into_view_if_needed()
+    expect(page.locator("table.rows th").first).to_have_text("序号")
+    _shot(page, "document-table", full_page=False)
 
 
 @pytest.mark.integration

@@ -46,3 +46,15 @@ def test_an_unknown_document_is_a_404_that_points_to_the_library(client):
     response = client.get("/doc/" + quote("闽政〔2099〕1号", safe=""))
     assert response.status_code == 404
     assert 'href="/doc/"' in response.text
+
+
+def test_a_document_page_has_contents_tables_as_tables_and_repeals(client):
+    page = client.get("/doc/" + quote("闽政〔2022〕22号", safe="")).text
+    assert '<details class="contents" open><summary>目录</summary>' in page
+    assert page.count('<table class="rows">') >= 2
+    first = page.split('<table class="rows">', 1)[1].split("</table>", 1)[0]
+    assert "<th>主要指标</th><th>目标值</th><th>完成值</th><th>完成率</th>" in first
+    assert "<td>基本养老保险参保率（%）</td><td>90</td><td>95.53</td><td>106%</td>" in first
+    assert first.count('<tr class="clause" id="clause-') == first.count("<tr") - 1  # every row keeps its anchor
+    repealing = client.get("/doc/" + quote("闽政〔2022〕23号", safe="")).text
+    assert "<dt>同时废止</dt><dd>闽政〔2018〕3号</dd>" in repealing
