@@ -95,9 +95,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         """👍/👎 on a reply: stored at once; the comment box opens for an optional word."""
         index = data.index if isinstance(data.index, int) else data.index[0]
         turn = (turns or [])[index] if 0 <= index < len(turns or []) else {}
-        if "rated" not in turn or data.liked not in (True, False):
+        if not isinstance(turn.get("rated"), dict) or data.liked not in (True, False):
             return None, gr.update(visible=False)
-        record_id = store.record(Feedback(rating="up" if data.liked else "down", settings=_settings(assistant), **turn["rated"]))
+        try:  # the turn may come back from the browser's storage: take only what a rating holds
+            fields = {k: v for k, v in turn["rated"].items() if k in RATED_FIELDS}
+            record_id = store.record(Feedback(rating="up" if data.liked else "down", settings=_settings(assistant), **fields))
+        except (TypeError, ValueError):
+            return None, gr.update(visible=False)
         return record_id, gr.update(visible=True, value="")
 
     rate.__annotations__["data"] = gr.LikeData  # resolved here: this module's annotations are strings
@@ -185,6 +189,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
 
 KEPT_TURNS = 40  # messages kept in the browser (20 questions and answers)
+RATED_FIELDS = ("answer_id", "question", "answer", "kind", "confidence", "clause_ids", "doc_numbers", "as_of")
 
 
 def _restored(saved) -> tuple[list[dict], list[dict]]:

@@ -338,3 +338,11 @@ def test_a_refusal_links_its_nearest_clauses():
     assert links == [render.doc_url(DOC_ID, CLAUSE_ID)]
     assert "《甲方案》 明政办规〔2023〕4号 · 四、工作机制" in parsed.text
     assert parsed.text.count("最接近的条款") == 1
+
+
+def test_a_reply_keeps_exactly_what_its_rating_stores():
+    from ui.app import RATED_FIELDS, _rated
+
+    rated = _rated(_answer(_citation(), _citation()), "问", "2024年6月1日")
+    assert set(rated) == set(RATED_FIELDS)
+    assert rated["clause_ids"] == (CLAUSE_ID,) and rated["as_of"] == "2024-06-01"
