@@ -13,6 +13,21 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / ".data" / "test-artifacts" / "
 PHONE = {"width": 390, "height": 844}
 
 
+def _open_and_ask(browser, url: str, text: str, viewport: dict | None = None):
+    """A new page on the chat, with ``text`` sent; returns the page (the reply may still be coming)."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    if viewport:
+        page.set_viewport_size(viewport)
+    page.goto(url + "/", wait_until="domcontentloaded")
+    question = page.locator("#question textarea")
+    expect(question).to_be_visible(timeout=30_000)
+    question.fill(text)
+    page.locator("#send").click()
+    return page
+
+
 def _shot(page, name: str, full_page: bool = True) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
@@ -31,15 +46,10 @@ def _squash(text: str) -> str:
 
 
 @pytest.mark.integration
-def test_chat_answer_cites_clause_and_links_to_document(server_url, browser, tmp_path):
+def test_chat_answer_cites_clause_and_links_to_document(server_url, browser):
     from playwright.sync_api import expect
 
-    page = browser.new_page()
-    page.goto(server_url + "/", wait_until="domcontentloaded")
-    question = page.locator("#question textarea")
-    expect(question).to_be_visible(timeout=30_000)
-    question.fill(QUESTION)
-    page.locator("#send").click()
+    page = _open_and_ask(browser, server_url, QUESTION)
 
     citation = page.locator("#chat details.citation").filter(has_text=DOC_NUMBER).first
     expect(citation).to_be_attached(timeout=120_000)
@@ -82,7 +92,7 @@ def test_chat_answer_cites_clause_and_links_to_document(server_url, browser, tmp
 
 
 @pytest.mark.integration
-def test_calculator_tab_computes_a_payout_and_the_chat_answers_a_calculation(server_url, browser, tmp_path):
+def test_calculator_tab_computes_a_payout_and_the_chat_answers_a_calculation(server_url, browser):
     from playwright.sync_api import expect
 
     page = browser.new_page()
@@ -104,13 +114,7 @@ def test_calculator_tab_computes_a_payout_and_the_chat_answers_a_calculation(ser
 def test_on_a_phone_a_refusal_says_so_and_links_the_nearest_clauses(server_url, browser):
     from playwright.sync_api import expect
 
-    page = browser.new_page()
-    page.set_viewport_size(PHONE)
-    page.goto(server_url + "/", wait_until="domcontentloaded")
-    question = page.locator("#question textarea")
-    expect(question).to_be_visible(timeout=30_000)
-    question.fill("福州的公积金怎么提取")
-    page.locator("#send").click()
+    page = _open_and_ask(browser, server_url, "福州的公积金怎么提取", viewport=PHONE)
     state = page.locator("#chat .state-not_found").last
     expect(state.locator(".state-label")).to_have_text("未找到", timeout=120_000)
     expect(state).to_be_in_viewport()  # the reply's first line, not its last source, is what the user sees
@@ -149,12 +153,7 @@ def test_a_dislike_with_a_comment_is_stored(server_url, browser, real_config):
 
     store = FeedbackStore(real_config.feedback_path)
     before = len(store.rows())
-    page = browser.new_page()
-    page.goto(server_url + "/", wait_until="domcontentloaded")
-    question = page.locator("#question textarea")
-    expect(question).to_be_visible(timeout=30_000)
-    question.fill("普惠医联保的保费是多少？")
-    page.locator("#send").click()
+    page = _open_and_ask(browser, server_url, "普惠医联保的保费是多少？")
     expect(page.locator("#chat .state").last).to_be_visible(timeout=120_000)
     dislike = page.locator('#chat button[aria-label="踩"], #chat button[aria-label="Dislike"]')  # the browser's language
     expect(dislike.last).to_be_visible(timeout=15_000)
@@ -191,12 +190,7 @@ def test_the_first_screen_says_what_is_covered_and_an_example_sends_at_once(serv
 def test_the_conversation_survives_a_reload_until_it_is_cleared(server_url, browser):
     from playwright.sync_api import expect
 
-    page = browser.new_page()
-    page.goto(server_url + "/", wait_until="domcontentloaded")
-    question = page.locator("#question textarea")
-    expect(question).to_be_visible(timeout=30_000)
-    question.fill(QUESTION)
-    page.locator("#send").click()
+    page = _open_and_ask(browser, server_url, QUESTION)
     expect(page.locator("#chat .state").last).to_be_visible(timeout=120_000)
     page.wait_for_timeout(1000)  # the browser stores the turn after the reply is shown
     page.reload(wait_until="domcontentloaded")
