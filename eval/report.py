@@ -78,6 +78,10 @@ def write_plots(records, summary: dict, out: Path) -> None:
     from matplotlib import font_manager
 
     cjk = [f.name for f in font_manager.fontManager.ttflist if "CJK" in f.name or "Noto Sans SC" in f.name]
+    if not cjk:  # installed after matplotlib cached its font list (make test installs fonts-noto-cjk)
+        for path in sorted(Path("/usr/share/fonts").glob("**/NotoSansCJK-Regular.tt[cf]")):
+            font_manager.fontManager.addfont(str(path))
+        cjk = [f.name for f in font_manager.fontManager.ttflist if "CJK" in f.name]
     if cjk:
         plt.rcParams["font.family"] = cjk[0]
     pipelines = list(summary["pipelines"])
