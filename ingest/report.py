@@ -186,8 +186,6 @@ def _why(run: str, line, source: SourceFile, on_cover: bool, document: Document 
             return "table header"
         if _resembles(squashed, _squash(document.title)):
             return "title block"  # the attached plan's own title, worded a little differently
-        if source.layout is None and squashed == _squash(document.title):
-            return "title block"
     if DATE_LINE.match(run):
         return "signature"
     return "unaccounted"
