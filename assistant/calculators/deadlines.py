@@ -128,7 +128,7 @@ def find(key_or_alias: str) -> Limit:
     index = _index()
     if wanted in index:
         return _limits()[index[wanted]]
-    choices = "；".join(f"{limit.key}（{limit.name}）" for limit in catalogue())
+    choices = "；".join(limit.name for limit in catalogue())
     raise CalculationError(f"没有名为“{wanted}”的期限。可选：{choices}")
 
 

@@ -141,8 +141,8 @@ def compute(request: PayoutRequest, params: dict[str, Parameter] | None = None) 
 
 def _validate(request: PayoutRequest) -> None:
     if request.liability not in LIABILITIES:
-        choices = "、".join(f"{k}（{v.split('：')[0]}·{v.split('：')[1][:10]}…）" for k, v in LIABILITIES.items())
-        raise CalculationError(f"未知的保险责任：{request.liability!r}。可选：{choices}")
+        choices = "；".join(LIABILITIES.values())
+        raise CalculationError(f"没有“{request.liability}”这项保险责任。可选：{choices}。")
     labels = {"eligible_amount": "自付费用", "deductible_used": "已用免赔额", "paid_this_year": "本年已赔金额", "self_paid_this_year": "本年已自付金额"}
     for name, label in labels.items():
         value = getattr(request, name)

@@ -40,7 +40,8 @@ class PayoutRequest(Request):
     """One claim under 2024年三明普惠医联保."""
 
     liability: Literal["inpatient_in_area", "inpatient_out_of_area", "outpatient_special", "tumour_drugs", "rare_disease_drugs"] = Field(
-        description="保险责任：统筹区内住院 / 统筹区外住院 / 门诊特殊病种 / 特定恶性肿瘤药品 / 特定罕见病药品"
+        description="保险责任：统筹区内住院 / 统筹区外住院 / 门诊特殊病种 / 特定恶性肿瘤药品 / 特定罕见病药品",
+        json_schema_extra={"labels": ["统筹区内住院", "统筹区外住院", "门诊特殊病种", "特定恶性肿瘤药品", "特定罕见病药品"]},
     )
     eligible_amount: float = Field(ge=0, description="经基本医保、大病保险报销后的合理费用（元）")
     preexisting: bool | None = Field(default=None, description="是否属于特定既往症人群；不知道时留空")
@@ -92,7 +93,9 @@ class WorkingDaysRequest(Request):
 class StaffingRequest(Request):
     """A headcount of the 一窗受理 staffing plan."""
 
-    by: Literal["all", "level", "group", "role", "window", "phase"] = Field(default="all", description="统计口径")
+    by: Literal["all", "level", "group", "role", "window", "phase"] = Field(
+        default="all", description="统计口径", json_schema_extra={"labels": ["全部", "层级", "分组", "岗位", "窗口", "阶段"]}
+    )
     key: str | None = Field(default=None, description="层级、分组、岗位、窗口或阶段，如 三元区、公安综合窗口、第二阶段")
 
 
@@ -184,11 +187,15 @@ def bare(annotation):
     return annotation
 
 
-def _choices(entry: Entry, name: str) -> str:
-    """The values a Literal field takes, as a user types them."""
+def _choices(entry: Entry, name: str, in_words: bool = True) -> str:
+    """The values a Literal field takes: in words where the field names them (its ``labels``)
+    and ``in_words``, else as they are typed on the command line."""
     field = entry.request.model_fields.get(name)
     annotation = bare(field.annotation) if field is not None else None
-    return "、".join(str(o) for o in typing.get_args(annotation)) if typing.get_origin(annotation) is typing.Literal else ""
+    if typing.get_origin(annotation) is not typing.Literal:
+        return ""
+    labels = (field.json_schema_extra or {}).get("labels") if isinstance(field.json_schema_extra, dict) else None
+    return "、".join(str(o) for o in ((labels if in_words else None) or typing.get_args(annotation)))
 
 
 def _allowed(item: dict) -> str:
@@ -221,6 +228,27 @@ def _problems(entry: Entry, error: ValidationError, name_of: Callable[[str], str
     """Each invalid input in words: the field's own label (and, where the caller names fields
     its own way, that name), what was given, what is allowed. No internal key is shown
     unless ``name_of`` asks for it."""
+    return "；".join(problem for _, problem in _each_problem(entry, error, name_of))
+
+
+def field_problems(entry: Entry, inputs: dict) -> dict[str, str]:
+    """What is wrong with each input, by field name ({} when the request is valid): for a
+    form that shows each problem next to its own box.
+
+    >>> field_problems(get("sanming_payout"), {"liability": "inpatient_in_area", "eligible_amount": -5})
+    {'eligible_amount': '经基本医保、大病保险报销后的合理费用不能小于 0（收到 -5）'}
+    """
+    try:
+        entry.request.model_validate(inputs)
+    except ValidationError as error:
+        found: dict[str, str] = {}
+        for name, problem in _each_problem(entry, error, None):
+            found[name] = f"{found[name]}；{problem}" if name in found else problem
+        return found
+    return {}
+
+
+def _each_problem(entry: Entry, error: ValidationError, name_of: Callable[[str], str] | None) -> list[tuple[str, str]]:
     fields = entry.request.model_fields
     problems = []
     for item in error.errors():
@@ -228,17 +256,17 @@ def _problems(entry: Entry, error: ValidationError, name_of: Callable[[str], str
         called = f"（{name_of(name)}）" if name_of else ""
         if item["type"] == "extra_forbidden":
             known = "、".join(name_of(f) for f in fields) if name_of else "、".join(label(entry, f) for f in fields)
-            problems.append(f"不认识的输入{called or '“' + name + '”'}（可用：{known}）")
+            problems.append((name, f"不认识的输入{called or '“' + name + '”'}（可用：{known}）"))
             continue
         if item["type"] == "missing":
-            problems.append(f"缺少{label(entry, name)}{called}")
+            problems.append((name, f"缺少{label(entry, name)}{called}"))
             continue
         given = item.get("input")
-        shown = "" if given is None or given == "" or isinstance(given, dict) else f"（收到 {given}）"
+        shown = "" if given is None or given == "" or isinstance(given, dict) else f"（收到 {_plain(given)}）"
         if item["type"] == "literal_error":
-            item = {**item, "ctx": {"choices": _choices(entry, name)}}
-        problems.append(f"{label(entry, name)}{called}{_allowed(item)}{shown}")
-    return "；".join(problems)
+            item = {**item, "ctx": {"choices": _choices(entry, name, in_words=name_of is None)}}
+        problems.append((name, f"{label(entry, name)}{called}{_allowed(item)}{shown}"))
+    return problems
 
 
 def run(entry: Entry, inputs: dict | Request, name_of: Callable[[str], str] | None = None) -> Calculation | Clarification:

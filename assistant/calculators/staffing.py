@@ -222,12 +222,12 @@ def total(by: str = "all", key: str | int | None = None, params: dict[str, Param
     """
     built = plan(params)
     if by not in BY_CHOICES:
-        raise CalculationError(f"无法按 {by!r} 统计。可选：{', '.join(BY_CHOICES)}。")
+        raise CalculationError(f"无法按“{by}”统计。可选：全部、层级、分组、岗位、窗口、阶段。")
     trace = Trace()
     inputs = {"by": by, "key": key}
     if by == "all":
         if key is not None:
-            raise CalculationError(f"按 'all'（全部）统计不需要 key，收到 {key!r}；要统计某一项请用 by='level'/'window' 等。")
+            raise CalculationError(f"统计全部人数时不用选具体项（收到“{key}”）；要统计某一项，请按层级、阶段或窗口统计。")
         value = _total_all(built, trace)
     elif by == "level":
         value = _total_level(built, _choose(key, LEVELS, "层级"), trace)
@@ -481,8 +481,7 @@ def _choose(key: Any, choices: dict[str, tuple[str, ...]], what: str) -> str:
     for canonical, words in choices.items():
         if text in words:
             return canonical
-    options = "；".join(f"{c}（也可写 {', '.join(w for w in words if w != c)}）" for c, words in choices.items())
-    raise CalculationError(f"未知{what} {key!r}。可选：{options}。")
+    raise CalculationError(f"{_unknown(text, what)}可选：{'、'.join(choices)}。")
 
 
 def _choose_post(key: Any, candidates: list[Post], what: str) -> Post:
@@ -490,8 +489,11 @@ def _choose_post(key: Any, candidates: list[Post], what: str) -> Post:
     for post in candidates:
         if text in (post.key, post.label):
             return post
-    options = "，".join(f"{p.key}（{p.label}）" for p in candidates)
-    raise CalculationError(f"未知{what} {key!r}。可选：{options}。")
+    raise CalculationError(f"{_unknown(text, what)}可选：{'、'.join(dict.fromkeys(p.label for p in candidates))}。")
+
+
+def _unknown(text: str, what: str) -> str:
+    return f"没有“{text}”这个{what}。" if text else f"请指明统计哪个{what}。"
 
 
 def _agreement(printed: int, computed: int) -> str:

@@ -45,8 +45,11 @@ def test_tools_are_generated_from_the_registry():
 
 
 def test_choices_and_unknown_conditions_are_explained_in_words():
-    with pytest.raises(CalculationError, match="只能是 all、level、group、role、window、phase") as refused:
+    with pytest.raises(CalculationError, match="只能是 全部、层级、分组、岗位、窗口、阶段") as refused:
         run(get("staffing_total"), {"by": "bogus"})
     assert " or " not in str(refused.value)
+    # On the command line the choices are what the option takes.
+    with pytest.raises(CalculationError, match="只能是 all、level、group、role、window、phase"):
+        run(get("staffing_total"), {"by": "bogus"}, name_of=lambda field: "--" + field)
     with pytest.raises(CalculationError, match="没有认出这些病名属于特定既往症：感冒"):
         run(get("sanming_payout"), {"liability": "inpatient_in_area", "eligible_amount": 100, "conditions": ("感冒",)})
