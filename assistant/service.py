@@ -285,7 +285,7 @@ class Assistant:
                 id=question_id, notes=notes,
             )
         calculation = routed.calculation
-        citations = tuple(self._citation(reference) for reference in calculation.citations)
+        citations = tuple(self.citation(reference) for reference in calculation.citations)
         return Answer(
             question=question,
             kind="calculation",
@@ -295,6 +295,8 @@ class Assistant:
             calculation=calculation,
             id=question_id,
             notes=notes,
+            understood=routed.understood,
+            restated=routed.restated,
         )
 
     def _in_force_version(self, evidence: list[Evidence], question: str, as_of: date) -> tuple[list[Evidence], str]:
@@ -336,7 +338,7 @@ class Assistant:
             retrieved=tuple(to_retrieved(e) for e in evidence), notes=notes, confidence=1.0,
         )
 
-    def _citation(self, reference: Reference) -> Citation:
+    def citation(self, reference: Reference) -> Citation:
         """The clause a calculator constant cites; the quote is the cited words, verbatim."""
         squashed = re.sub(r"\s+", "", reference.quote)
         number = reference.doc_number.replace("[", "〔").replace("]", "〕")

@@ -43,3 +43,74 @@ def test_deadline_staffing_and_validity_forms():
 def test_quotes_are_escaped():
     html = forms.validity_result("闽政〔2022〕23号", "2024-01-01")
     assert "(闽政〔2018〕3号)" in html and "<script" not in html
+
+
+def _payout_check(**changed):
+    values = dict(liability="inpatient_in_area", amount=38600, group="healthy", conditions="", relief=False, drug_class=None,
+                  deductible_used=0, paid=0, self_paid=0, rate=None) | changed
+    return forms.check_payout(*values.values())
+
+
+def test_each_payout_problem_is_named_next_to_its_own_box_in_chinese():
+    assert _payout_check() == [None] * 10
+    problems = _payout_check(amount=-5000, rate=150)
+    assert problems[1] == "经基本医保、大病保险报销后的合理费用不能小于 0（收到 -5000）"
+    assert problems[9].startswith("参保率请填 0 到 100 之间的百分数") and "150" in problems[9]
+    assert [i for i, p in enumerate(problems) if p] == [1, 9]
+    assert "请填写" in _payout_check(amount=None)[1]
+    assert "确定的数" in _payout_check(paid=float("nan"))[7]
+    assert not any(p and ("eligible" in p or "Value" in p) for p in problems)
+
+
+def test_the_drug_class_only_counts_for_tumour_drugs():
+    assert forms.payout_result("inpatient_in_area", 38600, "healthy", "", False, "A", 0, 0, 0, None) == forms.payout_result(
+        "inpatient_in_area", 38600, "healthy", "", False, None, 0, 0, 0, None
+    )
+
+
+def test_deadline_rules_are_offered_per_document_and_a_choice_is_required():
+    numbers = [number for number, _ in forms.deadline_documents()]
+    assert "明政办规〔2023〕4号" in numbers and len(numbers) == len(set(numbers))
+    rules = forms.deadline_rules("明政办规〔2023〕4号")
+    assert [key for _, key in rules] == ["bad_review_contact_sanming", "bad_review_rectify_sanming"]
+    assert all("_" not in label for label, _ in rules)
+    assert forms.check_deadline(None, None, "2024-09-30")[0] == "请先选择规定期限的文件"
+    assert forms.check_deadline("明政办规〔2023〕4号", None, "2024-09-30")[1] == "请选择期限"
+    assert "没有 30 日" in forms.check_deadline("明政办规〔2023〕4号", "bad_review_rectify_sanming", "2024-02-30")[2]
+    assert forms.check_deadline("明政办规〔2023〕4号", "bad_review_rectify_sanming", "2024-09-30") == [None, None, None]
+
+
+def test_staffing_offers_only_the_items_of_the_chosen_grouping():
+    assert forms.staffing_keys("all") == []
+    assert [label for label, _ in forms.staffing_keys("level")] == ["市级", "三元区"]
+    windows = forms.staffing_keys("window")
+    assert "公安综合窗口 › 出入境管理支队" in [label for label, _ in windows]
+    assert not {label for label, _ in windows} & {"市级", "第一阶段"}
+    assert forms.check_staffing("window", None) == [None, "请选择要统计的窗口"]
+    assert forms.check_staffing("all", None) == [None, None]
+    for label, key in windows:
+        assert "计算结果" in forms.staffing_result("window", key), label
+
+
+def test_queue_and_date_checks():
+    assert forms.check_queue(0, 10, 5)[0] == "高峰期每小时到达人数必须大于 0（收到 0）"
+    assert forms.check_working_days("2024-09-30", "")[1].startswith("请填写日期")
+    assert forms.check_validity("明政办规〔2023〕5号", "") == [None, None]
+    assert "无法识别" in forms.check_expiring("下辈子")[0]
+
+
+def test_cited_clauses_link_to_their_document_when_found():
+    from assistant.types import Citation
+
+    def cite(reference):
+        return Citation("明政办规〔2023〕5号/x#1", "doc-1", reference.doc_number, "t", reference.section, reference.quote)
+
+    html = forms.payout_result("inpatient_in_area", 38600, "healthy", "", False, None, 0, 0, 0, None, cite=cite)
+    assert '<a href="/doc/doc-1#clause-' in html
+    unlinked = forms.payout_result("inpatient_in_area", 38600, "healthy", "", False, None, 0, 0, 0, None)
+    assert "<a " not in unlinked and "明政办规〔2023〕5号" in unlinked
+
+
+def test_an_empty_participation_rate_is_not_known_not_an_error():
+    assert _payout_check(rate=0)[9] is None and _payout_check(rate=None)[9] is None
+    assert _payout_check(rate=float("nan"))[9] is not None
