@@ -240,20 +240,19 @@ def status(doc: str | Validity, on: date, register: Register | None = None) -> C
     issued = f"，{entry.issued.isoformat()} 印发" if entry.issued else ""
     steps = [f"文件：{entry.title}" + (f"（{entry.number}）" if entry.number else "") + f"{issued}。"]
     warnings: list[str] = []
-    if entry.rule == "none":
+    value = state_on(entry, on)
+    if entry.rule == "none" and value == "尚未施行":
+        steps.append(f"{on.isoformat()} 早于印发日期 {entry.issued.isoformat()}，文件当时还没有印发。")
+    elif value == "未载明":
         steps.append(f"{_NONE_STATED}，无法仅凭文件本身判断 {on.isoformat()} 是否仍然有效。")
         warnings.append("文件没有写明有效期，可能仍在执行，也可能已被后续文件替代，请向发文机关核实。")
-        value = "未载明"
     else:
         steps.append(_rule_sentence(entry))
-        if entry.valid_from and on < entry.valid_from:
-            value = "尚未施行"
+        if value == "尚未施行":
             steps.append(f"{on.isoformat()} 早于施行日期 {entry.valid_from.isoformat()}，尚未施行。")
-        elif entry.valid_until and on > entry.valid_until:
-            value = "已失效"
+        elif value == "已失效":
             steps.append(f"{on.isoformat()} 晚于有效期最后一天 {entry.valid_until.isoformat()}，已失效。")
         else:
-            value = "有效"
             last = f"，有效期到 {entry.valid_until.isoformat()}（含当日）" if entry.valid_until else "，文件未规定终止日期"
             steps.append(f"{on.isoformat()} 在有效期内{last}。")
             if not entry.valid_until:
@@ -272,6 +271,42 @@ def status(doc: str | Validity, on: date, register: Register | None = None) -> C
         warnings=tuple(warnings),
         not_modelled=("后续文件对本文件的修改、废止或延期（语料之外的文件不在判断范围内）",),
     )
+
+
+STATES = ("有效", "尚未施行", "已失效", "未载明")
+
+
+def state_on(entry: Validity, on: date) -> str:
+    """What the document's own text says of ``on``: 有效, 尚未施行, 已失效, or 未载明 (it states
+    no validity at all).
+
+    >>> entry = Validity("k", "明政办规〔2023〕5号", "t", None, "until_date", date(2024, 1, 1), date(2024, 12, 31), (), ())
+    >>> [state_on(entry, day) for day in (date(2023, 12, 31), date(2024, 12, 31), date(2025, 1, 1))]
+    ['尚未施行', '有效', '已失效']
+    """
+    if entry.rule == "none":
+        # Stating no validity, a document is still not in force before it was issued.
+        return "尚未施行" if entry.issued and on < entry.issued else "未载明"
+    if entry.valid_from and on < entry.valid_from:
+        return "尚未施行"
+    if entry.valid_until and on > entry.valid_until:
+        return "已失效"
+    return "有效"
+
+
+def states_on(register: Register, on: date) -> dict[str, str]:
+    """``state_on`` for every document of the register by its id, where a dated version of
+    a regulation that a later version has replaced by ``on`` is 已被新版本取代."""
+    started = lambda e: e.valid_from or e.issued or date.min  # noqa: E731
+    versions: dict[str, list[Validity]] = {}
+    for entry in register:
+        versions.setdefault(entry.number or entry.title, []).append(entry)
+    states = {}
+    for entry in register:
+        state = state_on(entry, on)
+        newer = [e for e in versions[entry.number or entry.title] if started(entry) < started(e) <= on]
+        states[entry.key] = "已被新版本取代" if newer and state != "尚未施行" else state
+    return states
 
 
 def expiring_by(until: date, since: date | None = None, register: Register | None = None) -> Calculation:

@@ -6,22 +6,24 @@ from urllib.parse import quote
 
 import pytest
 
-from assistant import settings
-from assistant.service import Assistant
-from ingest.embedding import HashingEmbedder
-from ingest.index import ClauseIndex
 from ui import render
 
 
 @pytest.fixture(scope="module")
-def client(fake_index_dir, tokenizer):
+def client(staff_assistant):
     from fastapi.testclient import TestClient
 
     from ui.app import create_server
 
-    config = settings.load({"index_dir": str(fake_index_dir)}, environ={})
-    assistant = Assistant(ClauseIndex.open(fake_index_dir), HashingEmbedder(), tokenizer, config)
-    return TestClient(create_server(assistant))
+    return TestClient(create_server(staff_assistant))
+
+
+def test_build_app_makes_blocks(staff_assistant):
+    import gradio as gr
+
+    from ui.app import build_app
+
+    assert isinstance(build_app(staff_assistant), gr.Blocks)
 
 
 def test_the_library_lists_every_document_with_a_link(client):
