@@ -29,9 +29,11 @@ ingest: setup
 bench: setup
 	$(BIN)/policy-assistant bench --regulations ../shared/corpora/cn-regulations
 
-# Debian's Chromium for the browser test (Playwright cannot download browsers here).
+# Debian's Chromium for the browser test (Playwright cannot download browsers here), and the
+# CJK font the screenshots and the evaluation plots draw Chinese with.
 browser:
-	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk)
+	@(test -x /usr/bin/chromium && fc-list :lang=zh | grep -qi noto) || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk)
 
 test: setup browser
 	$(BIN)/python -m pytest -q
