@@ -151,6 +151,8 @@ class Routed:
     problem: str | None = None  # why the inputs given cannot be computed (a negative amount)
     inputs: dict = field(default_factory=dict)
     outside: str | None = None  # why the rule does not reach what was asked (another place's centre)
+    understood: tuple[tuple[str, str], ...] = ()  # the inputs as read, in words: (医保报销后自付, 38,600 元)
+    restated: str = ""  # the question with the user's answers to our questions joined in
 
     @property
     def clarify(self) -> str | None:
@@ -242,7 +244,7 @@ class Router:
         calculation = result
         if step:
             calculation = replace(calculation, steps=(step, *calculation.steps))
-        return Routed("payout", calculation=calculation, inputs=request)
+        return Routed("payout", calculation=calculation, inputs=request, understood=_payout_understood(request), restated=text)
 
     # -- deadlines --------------------------------------------------------------
 
@@ -265,7 +267,13 @@ class Router:
         if not mentioned:
             question = f"“{limit.name}”的期限从哪一天开始算？请给出日期，例如 {as_of.year}年9月30日。"
             return Routed("deadline", clarification=Clarification("start_date", question), inputs={"limit": limit.key})
-        return Routed("deadline", calculation=deadlines.compute(limit.key, mentioned[0]), inputs={"limit": limit.key})
+        return Routed(
+            "deadline",
+            calculation=deadlines.compute(limit.key, mentioned[0]),
+            inputs={"limit": limit.key},
+            understood=(("期限", f"{limit.name}（{limit.amount}{limit.unit}）"), ("起算日", mentioned[0].isoformat())),
+            restated=text,
+        )
 
     # -- staffing ---------------------------------------------------------------
 
@@ -472,11 +480,45 @@ _QUESTIONS: dict[str, re.Pattern[str]] = {
 _DONT_KNOW = re.compile(r"^(不知道|不清楚|不确定|不晓得|不懂|忘了|说不清)")
 
 
+# Replies offered as buttons under a question; each is read by ``_fills`` and the router like typed text.
+QUICK_REPLIES = {
+    "preexisting": ("有", "没有", "不确定"),
+    "area": ("在三明市内住院", "在三明市外住院"),
+    "liability": ("统筹区内住院", "统筹区外住院", "门诊特殊病种", "肿瘤药", "罕见病药"),
+    "drug_class": ("A类", "B类", "C类", "不确定"),
+}
+
+
 def _asking(clarification: Clarification, answers: dict[str, str]) -> Clarification:
-    """The question again, saying why, when the user answered it with "不知道"."""
+    """The question with its quick replies; again, saying why, when the user answered it with "不知道"."""
+    clarification = replace(clarification, choices=clarification.choices or QUICK_REPLIES.get(clarification.field, ()))
     if _DONT_KNOW.search(answers.get(clarification.field, "").strip()):
         return replace(clarification, question="这一项会影响计算结果，我不能替您假设。" + clarification.question)
     return clarification
+
+
+def _payout_understood(request: dict) -> tuple[tuple[str, str], ...]:
+    """The payout inputs as read from the conversation, in the words a citizen used."""
+    rows = [
+        ("医保报销后自付", f"{_yuan(request['eligible_amount'])} 元"),
+        ("保险责任", payout.LIABILITIES[request["liability"]].split("：", 1)[-1]),
+        ("特定既往症", ("有：" + "、".join(request["conditions"])) if request["conditions"] else "有" if request["preexisting"] else "无"),
+    ]
+    if request["relief_recipient"]:
+        rows.append(("救助对象", "是"))
+    if request["drug_class"]:
+        rows.append(("肿瘤药品类别", f"{request['drug_class']}类"))
+    if request["participation_rate"] is not None:
+        rows.append(("全市参保率", f"{request['participation_rate'] * 100:g}%"))
+    if request["paid_this_year"]:
+        rows.append(("本年度已赔付", f"{_yuan(request['paid_this_year'])} 元"))
+    if request["deductible_used"]:
+        rows.append(("本年度已抵扣免赔额", f"{_yuan(request['deductible_used'])} 元"))
+    return tuple(rows)
+
+
+def _yuan(amount: float) -> str:
+    return f"{amount:,.2f}".rstrip("0").rstrip(".") if amount % 1 else f"{amount:,.0f}"
 
 
 def _fills(field_name: str, answer: str) -> bool:

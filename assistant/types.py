@@ -70,6 +70,8 @@ class Answer:
     id: str | None = None
     notes: tuple[str, ...] = field(default=())
     confidence: float | None = None  # 0–1: how sure the assistant is that it answers the question asked
+    understood: tuple[tuple[str, str], ...] = ()  # a calculation's inputs as read, in words, to check and correct
+    restated: str = ""  # the question a calculation answered, with the replies to its questions joined in
 
     def to_dict(self) -> dict:
         return {
@@ -81,6 +83,7 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "calculation": self.calculation.to_dict() if self.calculation is not None else None,
             "clarification": self.clarification.to_dict() if self.clarification is not None else None,
+            "understood": [{"label": label, "value": value} for label, value in self.understood],
             "retrieved": [r.to_dict() for r in self.retrieved[:10]],
         }
 

@@ -59,7 +59,42 @@ details.citation blockquote { margin: .4em 0; padding-left: .8em; border-left: 3
 sup.marker { color: var(--link-text-color); font-weight: 600; }
 .source-number { color: var(--link-text-color); }
 .nearest ol { margin: .2em 0 0 1.2em; padding: 0; }
+.understood { margin-top: .5em; padding: .3em .7em; border-radius: 6px; background: var(--background-fill-secondary); }
+.understood ul { margin: .2em 0 0 1.2em; padding: 0; }
+.library-wrap { overflow-x: auto; }
+table.library { border-collapse: collapse; width: 100%; font-size: .92em; }
+table.library th, table.library td { border-bottom: 1px solid var(--border-color-primary); padding: .3em .5em;
+                                     text-align: left; vertical-align: top; }
+table.library th { background: var(--background-fill-secondary); position: sticky; top: 0; }
+.other-form { color: var(--body-text-color-subdued); }
+ol.hits { padding-left: 1.4em; }
+li.hit { margin: .6em 0; }
+li.hit-direct { background: var(--background-fill-secondary); padding: .3em .5em; border-radius: 6px; }
+.direct { font-weight: 700; color: #fff; background: #1a7f37; border-radius: 999px; padding: 0 .5em; font-size: .85em; }
+.hit-text { margin-top: .2em; }
+mark { background: #fff3a3; color: inherit; padding: 0 .1em; }
+.calculation a, .hit a, .library a { color: var(--link-text-color); }
 """
+
+
+# The chat's copy button copies a message's content, which is HTML: put the plain text each
+# reply carries (``render.plain_text``, in its hidden [data-plain] block) on the clipboard instead.
+PLAIN_COPY = """() => {
+  const clipboard = navigator.clipboard;
+  if (!clipboard || clipboard.__plain) return;
+  const write = clipboard.writeText.bind(clipboard);
+  clipboard.writeText = (text) => {
+    if (typeof text === 'string' && text.includes('data-plain=')) {
+      const found = new DOMParser().parseFromString(text, 'text/html').querySelector('[data-plain]');
+      if (found) return write(found.getAttribute('data-plain'));
+    }
+    if (typeof text === 'string' && text.trim().startsWith('<div')) {
+      return write(new DOMParser().parseFromString(text, 'text/html').body.innerText);
+    }
+    return write(text);
+  };
+  clipboard.__plain = true;
+}"""
 
 
 # After a reply: scroll the chat so the reply's state and first line are in view, not its last source.
@@ -75,6 +110,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
     from assistant.service import EXAMPLES
     from ui.calculator_forms import calculator_forms
+    from ui.clause_search import search_tab
+    from ui.library import library_tab
 
     store = FeedbackStore(assistant.config.feedback_path)
 
@@ -88,8 +125,26 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         reply = {"role": "assistant", "text": reply_text, "html": reply_html}
         if answer is not None:
             reply["rated"] = _rated(answer, question, as_of_text)
+            reply.update(_offered(answer))
         done = pending + [reply]
         yield "", _messages(done), done, done[-KEPT_TURNS:]
+
+    def pick(turns: list[dict], data: gr.SelectData):
+        """A button under the last reply: a quick reply is sent as the user's answer;
+        修改条件 puts the question as the calculator read it in the box to edit."""
+        value = data.value.get("value") if isinstance(data.value, dict) else data.value
+        last = (turns or [{}])[-1]
+        if value == EDIT and isinstance(last.get("restated"), str):
+            return gr.update(value=last["restated"]), False
+        return str(value or ""), bool(value)
+
+    pick.__annotations__["data"] = gr.SelectData
+
+    def send_picked(question: str, as_of_text: str, turns: list[dict], go: bool):
+        if not go:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        yield from respond(question, as_of_text, turns)
 
     def rate(turns: list[dict], data: gr.LikeData):
         """👍/👎 on a reply: stored at once; the comment box opens for an optional word."""
@@ -176,6 +231,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     elem_id="feedback-comment",
                     submit_btn="提交说明",
                 )
+                go = gr.State(False)
+                chatbot.option_select(pick, inputs=[turns], outputs=[question, go], api_visibility="private", queue=False).then(
+                    send_picked, inputs=[question, as_of, turns, go], outputs=outputs, api_visibility="private", concurrency_id="ask"
+                ).then(None, js=SHOW_LATEST)
                 chatbot.like(rate, inputs=[turns], outputs=[rated, comment], api_visibility="private", queue=False)
                 comment.submit(explain, inputs=[rated, comment], outputs=[comment], api_visibility="private", queue=False)
                 reset.click(clear, outputs=outputs, api_visibility="private", queue=False)
@@ -183,8 +242,12 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
                 app.load(_restored, inputs=[saved], outputs=[chatbot, turns], api_visibility="private", queue=False)
 
+            with gr.Tab("文件库", id="library-tab"):
+                library_tab(list(assistant.index.documents.values()), assistant.validity)
+            with gr.Tab("条款检索", id="search-tab"):
+                search_tab(assistant)
             with gr.Tab("窗口计算器", id="calc-tab"):
-                calculator_forms(assistant.validity)
+                calculator_forms(assistant.validity, assistant.citation)
     return app
 
 
@@ -203,8 +266,24 @@ def _restored(saved) -> tuple[list[dict], list[dict]]:
 
 
 def _messages(turns: list[dict]) -> list[dict]:
-    """Chatbot value (Gradio 6 messages format) from the stored turns."""
-    return [{"role": t["role"], "content": t["html"]} for t in turns]
+    """Chatbot value (Gradio 6 messages format) from the stored turns; the buttons of a reply
+    are offered only while it is the last one."""
+    messages = [{"role": t["role"], "content": t["html"]} for t in turns]
+    if turns and turns[-1]["role"] == "assistant" and isinstance(turns[-1].get("options"), list):
+        messages[-1]["options"] = [{"value": o, "label": o} for o in turns[-1]["options"] if isinstance(o, str)]
+    return messages
+
+
+EDIT = "修改条件"
+
+
+def _offered(answer: Answer) -> dict:
+    """The buttons under a reply: the quick replies to a question, or 修改条件 under a calculation."""
+    if answer.kind == "clarify" and answer.clarification is not None and answer.clarification.choices:
+        return {"options": list(answer.clarification.choices)}
+    if answer.kind == "calculation" and answer.restated:
+        return {"options": [EDIT], "restated": answer.restated}
+    return {}
 
 
 def _reply(assistant: Assistant, question: str, as_of_text: str, turns: list[dict]) -> tuple[str, str, Answer | None]:
@@ -291,7 +370,7 @@ def create_server(assistant: Assistant) -> fastapi.FastAPI:
         return HTMLResponse(render.document_page(found, assistant.index.clauses_of(doc_id)))
 
     # Routes above are matched first; the Gradio app takes everything else.
-    return gr.mount_gradio_app(server, build_app(assistant), path="/", css=CSS, footer_links=[])
+    return gr.mount_gradio_app(server, build_app(assistant), path="/", css=CSS, js=PLAIN_COPY, footer_links=[])
 
 
 def serve(config: Config) -> None:

@@ -88,9 +88,13 @@ def coverage_text(documents: list[Document]) -> str:
 
 def citation_summary(citation: Citation) -> str:
     """The one-line label of a source: 《short title》 number · section."""
-    number = f" {citation.doc_number}" if citation.doc_number else ""
-    section = f" · {citation.section}" if citation.section else ""
-    return f"《{short_title(citation.title)}》{number}{section}"
+    return citation_summary_of(citation.title, citation.doc_number, citation.section)
+
+
+def citation_summary_of(title: str, doc_number: str | None, section: str) -> str:
+    """《short title》 number · section, from its parts."""
+    number = f" {doc_number}" if doc_number else ""
+    return f"《{short_title(title)}》{number}" + (f" · {section}" if section else "")
 
 
 def citation_html(citation: Citation, number: int | None = None) -> str:
@@ -177,6 +181,10 @@ def answer_html(answer: Answer) -> str:
             named = html.escape(citation.section)
             if named in body and f"{named} [" not in body:
                 body = body.replace(named, f'{named}<sup class="marker">[{number}]</sup>', 1)
+    if answer.understood:  # right under the value: what it was computed from, before the steps
+        lines = body.split("<br>")
+        at = next((i for i, line in enumerate(lines) if line.startswith("计算结果")), 0) + 1
+        body = "<br>".join(lines[:at]) + understood_html(answer) + "<br>".join(lines[at:])
     parts = [badge, f'<div class="answer-text answer-{html.escape(answer.kind)}">{body}</div>', nearest]
     if cited:
         parts.append(
@@ -184,7 +192,39 @@ def answer_html(answer: Answer) -> str:
             + "".join(citation_html(c, number) for number, c in enumerate(cited, start=1))
             + "</div>"
         )
+    # What the copy button puts on the clipboard (``ui.app.PLAIN_COPY`` reads it): text, not markup.
+    plain = html.escape(plain_text(answer), quote=True).replace("\n", "&#10;")  # one line: Markdown leaves the block alone
+    parts.append(f'<div class="plain" hidden data-plain="{plain}"></div>')
     return "".join(parts)
+
+
+def understood_html(answer: Answer) -> str:
+    """A calculation's inputs as the assistant read them, to check (and correct with 修改条件)."""
+    if not answer.understood:
+        return ""
+    items = "".join(f"<li>{html.escape(label)}：{html.escape(value)}</li>" for label, value in answer.understood)
+    return f'<div class="understood"><div class="understood-title">按以下情况计算（不对可点“修改条件”改后重算）：</div><ul>{items}</ul></div>'
+
+
+def plain_text(answer: Answer) -> str:
+    """The reply as plain text with its sources: what a copy should give.
+
+    >>> print(plain_text(Answer("问", "answer", "差评2个工作日内整改。", (Citation("c", "d", "明政办规〔2023〕4号", "三明市政务服务“好差评”管理办法", "四、（五）", "2个工作日内整改"),))))
+    差评2个工作日内整改。
+    <BLANKLINE>
+    依据：
+    [1] 《三明市政务服务“好差评”管理办法》 明政办规〔2023〕4号 · 四、（五）
+    “2个工作日内整改”
+    """
+    lines = [answer.answer.strip()]
+    if answer.understood:
+        lines += ["", "按以下情况计算："] + [f"· {label}：{value}" for label, value in answer.understood]
+    cited = sources(answer)
+    if cited:
+        lines += ["", "依据："]
+        for number, citation in enumerate(cited, start=1):
+            lines += [f"[{number}] {citation_summary(citation)}", f"“{' '.join(citation.quote.split())}”"]
+    return "\n".join(lines)
 
 
 def message_html(text: str) -> str:

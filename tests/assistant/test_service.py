@@ -90,7 +90,7 @@ def test_a_calculator_follow_up_swaps_its_slot(assistant):
 
 def test_contract_fields(assistant):
     data = assistant.ask("质量奖多久评审一次？", question_id="q1").to_dict()
-    assert list(data) == ["id", "question", "kind", "confidence", "answer", "citations", "calculation", "clarification", "retrieved"]
+    assert list(data) == ["id", "question", "kind", "confidence", "answer", "citations", "calculation", "clarification", "understood", "retrieved"]
     assert 0.0 <= data["confidence"] <= 1.0
     assert data["id"] == "q1" and data["calculation"] is None
     assert set(data["retrieved"][0]) == {"clause_id", "doc_number", "title", "section", "score", "text"}

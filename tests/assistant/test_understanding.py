@@ -168,3 +168,38 @@ def test_a_question_about_the_claim_or_its_threshold_is_not_a_payout_sum(questio
 def test_another_provinces_rule_is_not_ours_to_judge():
     assert route("浙江省地方政府储备粮安全管理办法自哪天起施行？") is None
     assert route("福建省地方政府储备粮安全管理办法自哪天起施行？").calculator == "validity"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我住院自付了3.86万，普惠医联保能赔多少？",  # asks where, then about 既往症
+        "我自付了3.86万，普惠医联保能赔多少？",  # asks which kind of cost first
+        "我用了肿瘤药，自付3万，没有既往症，普惠医联保能赔多少？",  # asks the drug class
+    ],
+)
+def test_every_quick_reply_is_understood_as_an_answer(question):
+    """A button under a question sends its words; each must answer that question (the next
+    reply is another question or a value), never start a new question or be misread."""
+    from assistant.router import QUICK_REPLIES
+
+    first = route(question)
+    assert first.clarification is not None and first.clarification.choices == QUICK_REPLIES[first.clarification.field]
+    for choice in first.clarification.choices:
+        history = [("user", question), ("assistant", first.clarify)]
+        reply = route(choice, history)
+        assert reply is not None, choice
+        if reply.clarification is not None:
+            same = reply.clarification.field == first.clarification.field
+            assert not same or "不能替您假设" in reply.clarify, (choice, reply.clarify)
+
+
+def test_quick_replies_reach_the_value_they_name():
+    question = "我住院自付了3.86万，没有既往症，普惠医联保能赔多少？"
+    first = route(question)
+    assert first.clarification.field == "area"
+    inside = route("在三明市内住院", [("user", question), ("assistant", first.clarify)])
+    outside = route("在三明市外住院", [("user", question), ("assistant", first.clarify)])
+    assert inside.inputs["liability"] == "inpatient_in_area" and outside.inputs["liability"] == "inpatient_out_of_area"
+    assert ("医保报销后自付", "38,600 元") in inside.understood and ("特定既往症", "无") in inside.understood
+    assert "3.86万" in inside.restated and "在三明市内住院" in inside.restated

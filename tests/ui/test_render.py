@@ -273,14 +273,6 @@ def test_reply_shows_user_errors_and_hides_tracebacks(capsys):
     assert "RuntimeError: secret internals" in capsys.readouterr().err
 
 
-def test_build_app_makes_blocks():
-    import gradio as gr
-
-    from ui.app import build_app
-
-    assert isinstance(build_app(_FakeAssistant(result=_answer())), gr.Blocks)
-
-
 def test_document_page_says_when_a_table_could_not_be_rebuilt():
     from dataclasses import replace
 
@@ -346,3 +338,50 @@ def test_a_reply_keeps_exactly_what_its_rating_stores():
     rated = _rated(_answer(_citation(), _citation()), "问", "2024年6月1日")
     assert set(rated) == set(RATED_FIELDS)
     assert rated["clause_ids"] == (CLAUSE_ID,) and rated["as_of"] == "2024-06-01"
+
+
+def test_a_calculation_shows_what_it_understood_right_under_the_value():
+    from dataclasses import replace
+
+    answer = replace(
+        _answer(kind="calculation", text="（按 2024 年度计算）\n计算结果：33,600 元\n计算过程：\n1. 第一步"),
+        understood=(("医保报销后自付", "38,600 元"), ("特定既往症", "无")),
+        restated="住院自付3.86万 没有",
+    )
+    markup = render.answer_html(answer)
+    assert markup.index("计算结果：33,600 元") < markup.index("医保报销后自付：38,600 元") < markup.index("计算过程")
+    assert "\n\n" not in markup
+
+
+def test_copy_gives_plain_text_with_the_sources():
+    from html.parser import HTMLParser
+
+    markup = render.answer_html(_answer(_citation(quote="2 个工作日内\n完成整改<b>")))
+
+    class Plain(HTMLParser):
+        found = None
+
+        def handle_starttag(self, tag, attrs):
+            self.found = dict(attrs).get("data-plain", self.found)
+
+    parser = Plain()
+    parser.feed(markup)
+    assert parser.found.splitlines() == [
+        "根据《办法》：", "“2 个工作日内完成整改反馈。”", "", "依据：",
+        "[1] 《三明市政务服务“好差评”管理办法》 明政办规〔2023〕4号 · 四、工作机制 › （五）差评处理机制", "“2 个工作日内 完成整改<b>”",
+    ]
+    assert "<b>" not in markup.split("data-plain=", 1)[1].split('"', 2)[1]
+
+
+def test_quick_replies_are_offered_only_under_the_last_reply():
+    from assistant.calculators.result import Clarification
+    from ui.app import EDIT, _messages, _offered
+
+    asked = Answer("问", "clarify", "有既往症吗？", clarification=Clarification("preexisting", "有既往症吗？", ("有", "没有", "不确定")))
+    turns = [{"role": "user", "text": "问", "html": "问"}, {"role": "assistant", "text": "有既往症吗？", "html": "x", **_offered(asked)}]
+    assert _messages(turns)[-1]["options"] == [{"value": v, "label": v} for v in ("有", "没有", "不确定")]
+    later = turns + [{"role": "user", "text": "有", "html": "有"}]
+    assert all("options" not in m for m in _messages(later))
+    computed = Answer("问", "calculation", "计算结果：1 元", restated="问 有")
+    assert _offered(computed) == {"options": [EDIT], "restated": "问 有"}
+    assert _offered(_answer()) == {}
