@@ -297,7 +297,17 @@ def _continues(before: str, line: str, margin: float | None, outline: _Outline |
     if margin is not None:
         return display_width(before) >= margin
     marker = find_marker(before)
-    return before[-1] not in _SENTENCE_END and not is_bare_heading(before, marker) and display_width(before) > 40
+    if before[-1] in _SENTENCE_END or is_bare_heading(before, marker):
+        return False
+    # A long line, or prose (a comma or a sentence inside) cut off in the middle of a word:
+    # "…实物兑换的方式进行;实" + blank line + "行不同品种轮换的，…".
+    # (Not before a line that opens with a date: each line of a regulation's history is one entry.)
+    mid_word = display_width(before) > 20 and _MID_WORD.search(before) is not None and not _DATED.match(line)
+    return display_width(before) > 40 or mid_word
+
+
+_MID_WORD = re.compile(r"[，,；;。、][^，,；;。、]*[\u4e00-\u9fff]$")
+_DATED = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 
 
 def table_row(source: str, line: Line) -> Paragraph:

@@ -111,6 +111,9 @@ def test_exact_text_of_known_clauses(parsed):
     article = by_id["福建省人民政府令第227号/第三章/第十九条"]
     assert article.section == "第三章 储存管理 › 第十九条"
     assert "质量安全档案保存期限自销售出库之日起,不少于5年。" in article.text  # "5" + "年。" rejoined
+    # A word cut in two by a blank line: "…方式进行;实" + "" + "行不同品种轮换的，…".
+    assert "实物兑换的方式进行;实行不同品种轮换的，" in by_id["福建省人民政府令第227号/第四章/第三十条"].text
+    assert "负责拟定本行政区域地方政府粮食储备规模" in by_id["福建省人民政府令第227号/第一章/第五条"].text
     task = by_id["明政规〔2023〕5号/二/（二）/4"]
     assert task.section == "二、重点任务 › （二）优化政务服务 › 4. 整合“一窗通办”"
     assert task.text.splitlines()[-1] == "责任单位：市直有关单位，各县（市、区）人民政府"
