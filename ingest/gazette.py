@@ -296,7 +296,9 @@ def _split_attachment_list(body: list[Paragraph]) -> tuple[list[tuple[str, list[
 def _closing_note(source: str, paragraphs: list[Paragraph], layout: IssueLayout, source_name: str, sha256: str) -> tuple[Document, list[Clause]]:
     """Text after the last document (e.g. the 立法法 note closing the Fujian issue)."""
     text = "\n".join(p.text for p in paragraphs)
-    title = paragraphs[0].text.strip().rstrip("：:")
+    # Named as what it is, a note the gazette prints, not a document of its own (its first
+    # line, "《中华人民共和国立法法》第八十六条规定：", is no title).
+    title = "公报附载：" + paragraphs[0].text.strip().rstrip("：:").replace("《", "").replace("》", "")
     doc_id = f"{layout.issue_id}/说明"
     document = Document(
         doc_id=doc_id,

@@ -70,7 +70,7 @@ def coverage_text(documents: list[Document]) -> str:
     >>> print(coverage_text([d("a", date(2022, 8, 8), "通知"), d("b", date(2023, 7, 12), "通知"), d("c", date(1994, 1, 1), "行政法规")]))
     您好！我根据已收录的 3 份文件回答政策问题：2 份政府公报文件（2022-08-08 至 2023-07-12）、1 部国务院行政法规。每个回答都引用原文条款，点开可核对出处；回答仅供参考，不能代替主管部门的正式答复。请在下方输入问题，或点一个示例问题。
     """
-    gazette = [d for d in documents if d.kind != "行政法规"]
+    gazette = [d for d in documents if d.kind not in ("行政法规", "说明")]  # a note the gazette prints is no document
     regulations = [d for d in documents if d.kind == "行政法规"]
     parts = []
     if gazette:
@@ -80,7 +80,7 @@ def coverage_text(documents: list[Document]) -> str:
     if regulations:
         parts.append(f"{len(regulations)} 部国务院行政法规")
     return (
-        f"您好！我根据已收录的 {len(documents)} 份文件回答政策问题：{'、'.join(parts)}。"
+        f"您好！我根据已收录的 {len(gazette) + len(regulations)} 份文件回答政策问题：{'、'.join(parts)}。"
         "每个回答都引用原文条款，点开可核对出处；回答仅供参考，不能代替主管部门的正式答复。"
         "请在下方输入问题，或点一个示例问题。"
     )
