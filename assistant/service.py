@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from assistant import inventory
 from assistant.abstention import ASKING_WORDS, Judge
 from assistant.answering import Composer, Evidence, citation_of, to_retrieved
 from assistant.calculators import validity
@@ -196,6 +197,9 @@ class Assistant:
 
     def _answer(self, original: str, text: str, history: list[Turn], as_of: date, notes, question_id) -> Answer:
         """One question: a calculator, an exact lookup, or the best clause (or a plain refusal)."""
+        listing = inventory.read(text, self.index.documents.values())
+        if listing is not None:
+            return self._listed(original, listing, notes, question_id)
         routed = self.router.route(text, history, as_of)
         gathered = self.gather(text, history, as_of)
         query, reference, evidence = gathered.query, gathered.reference, gathered.evidence
@@ -336,6 +340,21 @@ class Assistant:
         return Answer(
             question=question, kind="answer", answer="\n".join(lines), citations=citations,
             retrieved=tuple(to_retrieved(e) for e in evidence), notes=notes, confidence=1.0,
+        )
+
+    def _listed(self, question: str, listing: inventory.Listing, notes, question_id) -> Answer:
+        """Which documents the corpus holds (of an issuer, of a year), each linked to its text."""
+        total = sum(1 for d in self.index.documents.values() if d.kind != "说明")
+        prefix = "".join(f"（{note}）\n" for note in notes)
+        firsts = [next(iter(self.index.clauses_of(d.doc_id)), None) for d in listing.documents[: inventory.SHOWN]]
+        citations = tuple(
+            Citation(c.clause_id, d.doc_id, d.doc_number, d.title, c.section, c.text)
+            for d, c in zip(listing.documents, firsts) if c is not None
+        )
+        found = bool(listing.documents)
+        return Answer(
+            question=question, kind="answer" if found else "not_found", answer=prefix + inventory.answer_text(listing, total),
+            citations=citations, id=question_id, notes=notes, confidence=1.0,
         )
 
     def citation(self, reference: Reference) -> Citation:
