@@ -356,7 +356,7 @@ def create_server(assistant: Assistant) -> fastapi.FastAPI:
     server = FastAPI(title=TITLE, docs_url=None, redoc_url=None, openapi_url=None)
 
     @server.get(render.DOC_ROUTE + "/{doc_id:path}", response_class=HTMLResponse)
-    def document(doc_id: str) -> HTMLResponse:
+    def document(doc_id: str, hl: str | None = None) -> HTMLResponse:
         documents = assistant.index.documents
         if not doc_id.strip("/"):
             return HTMLResponse(render.library_page(list(documents.values())))
@@ -365,9 +365,9 @@ def create_server(assistant: Assistant) -> fastapi.FastAPI:
             wanted = canonical_number(doc_id)
             same = [d for d in documents.values() if d.canonical_number == wanted or d.doc_id == wanted]
             if len(same) == 1:
-                return RedirectResponse(render.doc_url(same[0].doc_id), status_code=307)
+                return RedirectResponse(render.doc_url(same[0].doc_id, quoted=hl), status_code=307)
             return HTMLResponse(render.not_found_page(doc_id), status_code=404)
-        return HTMLResponse(render.document_page(found, assistant.index.clauses_of(doc_id)))
+        return HTMLResponse(render.document_page(found, assistant.index.clauses_of(doc_id), quoted=hl))
 
     # Routes above are matched first; the Gradio app takes everything else.
     return gr.mount_gradio_app(server, build_app(assistant), path="/", css=CSS, js=PLAIN_COPY, footer_links=[])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from datetime import date
 from urllib.parse import quote
 
@@ -30,10 +31,36 @@ def clause_anchor(clause_id: str) -> str:
     return "clause-" + hashlib.sha256(clause_id.encode("utf-8")).hexdigest()[:16]
 
 
-def doc_url(doc_id: str, clause_id: str | None = None) -> str:
-    """Link to a document's page (``/doc/<url-encoded id>``), optionally at one clause."""
+QUOTE_IN_URL = 300  # characters of a quote a link carries for the page to highlight
+
+
+def doc_url(doc_id: str, clause_id: str | None = None, quoted: str | None = None) -> str:
+    """Link to a document's page (``/doc/<url-encoded id>``), optionally at one clause and
+    with the quoted words to highlight in it (``?hl=``).
+
+    >>> doc_url("闽政〔2022〕24号", "c", "2个工作日")
+    '/doc/%E9%97%BD%E6%94%BF%E3%80%942022%E3%80%9524%E5%8F%B7?hl=2%E4%B8%AA%E5%B7%A5%E4%BD%9C%E6%97%A5#clause-2e7d2c03a9507ae2'
+    """
     url = f"{DOC_ROUTE}/{quote(doc_id, safe='')}"
+    if quoted and quoted.strip():
+        url += "?hl=" + quote(" ".join(quoted.split())[:QUOTE_IN_URL], safe="")
     return f"{url}#{clause_anchor(clause_id)}" if clause_id else url
+
+
+def marked_html(text: str, quoted: str | None) -> str:
+    """A clause's text as HTML with the quoted words in <mark> (found whatever the whitespace;
+    unmarked when the clause does not hold them).
+
+    >>> marked_html("在 2 个工作日内\\n完成整改。", "2个工作日内完成")
+    '在 <mark class="quoted">2 个工作日内<br>完成</mark>整改。'
+    """
+    chars = [re.escape(ch) for ch in re.sub(r"\s+", "", quoted or "")]
+    found = re.search(r"\s*".join(chars), text) if chars else None
+    if found is None:
+        return text_html(text)
+    inside = "<br>".join(html.escape(line) for line in found.group(0).split("\n"))
+    before, after = text_html(text[: found.start()] + "\x00").removesuffix("\x00"), text_html("\x00" + text[found.end() :]).removeprefix("\x00")
+    return f'{before}<mark class="quoted">{inside}</mark>{after}'
 
 
 def text_html(text: str) -> str:
@@ -104,7 +131,7 @@ def citation_html(citation: Citation, number: int | None = None) -> str:
         '<details class="citation">'
         f"<summary>{marker}{html.escape(citation_summary(citation))}</summary>"
         f"<blockquote>{text_html(citation.quote)}</blockquote>"
-        f'<a href="{html.escape(doc_url(citation.doc_id, citation.clause_id))}" target="_blank" rel="noopener">查看原文</a>'
+        f'<a href="{html.escape(doc_url(citation.doc_id, citation.clause_id, citation.quote))}" target="_blank" rel="noopener">查看原文</a>'
         "</details>"
     )
 
@@ -246,6 +273,7 @@ section.clause { padding: .4rem .8rem; margin: .6rem 0; border-left: 3px solid t
 section.clause h2 { font-size: 1rem; margin: 0; color: #57606a; }
 section.clause p { margin: .2rem 0 0; }
 section.clause:target, tr.clause:target { background: #fff8c5; border-left-color: #d4a72c; }
+mark.quoted { background: #ffd33d; color: inherit; padding: 0 .1em; border-radius: 2px; }
 details.contents { background: #f6f8fa; padding: .4rem 1rem; border-radius: 6px; margin: .8rem 0; }
 details.contents summary { cursor: pointer; font-weight: 600; }
 section.table { margin: .8rem 0; overflow-x: auto; }
@@ -290,9 +318,10 @@ def validity_text(document: Document) -> str:
     return text
 
 
-def document_page(document: Document, clauses: list[Clause]) -> str:
+def document_page(document: Document, clauses: list[Clause], quoted: str | None = None) -> str:
     """The whole document: metadata and repeals, a table of contents, then every clause in order
-    with an anchor and its section path; table rows are shown as tables."""
+    with an anchor and its section path; table rows are shown as tables; the ``quoted`` words
+    (a chat answer's quote) are highlighted where they stand."""
     meta = [
         ("文号", document.doc_number or "无"),
         ("发文机关", document.issuer or "未载明"),
@@ -307,7 +336,7 @@ def document_page(document: Document, clauses: list[Clause]) -> str:
         f"<h1>{html.escape(document.title)}</h1>\n"
         f'<dl class="meta">{rows}</dl>\n'
         f"{_contents(clauses)}"
-        f"<main>\n{_clauses_html(clauses) or '<p>此文件没有可显示的条款。</p>'}\n</main>"
+        f"<main>\n{_clauses_html(clauses, quoted) or '<p>此文件没有可显示的条款。</p>'}\n</main>"
     )
     return _page(f"{document.title} {document.doc_number or ''}".strip(), body)
 
@@ -324,7 +353,7 @@ def _contents(clauses: list[Clause]) -> str:
     return f'<details class="contents" open><summary>目录</summary><ol>{items}</ol></details>\n'
 
 
-def _clauses_html(clauses: list[Clause]) -> str:
+def _clauses_html(clauses: list[Clause], quoted: str | None = None) -> str:
     parts: list[str] = []
     index = 0
     while index < len(clauses):
@@ -341,7 +370,7 @@ def _clauses_html(clauses: list[Clause]) -> str:
             f'<section class="clause" id="{clause_anchor(clause.clause_id)}">'
             f"<h2>{html.escape(clause.section or '正文')}</h2>"
             + ('<p class="note">此处原文是表格，提取的文本把它拆成了一格一行，行列未能还原，请以公报原件为准。</p>' if "table_not_recovered" in clause.flags else "")
-            + f"<p>{text_html(clause.text)}</p></section>"
+            + f"<p>{marked_html(clause.text, quoted)}</p></section>"
         )
         index += 1
     return "\n".join(parts)

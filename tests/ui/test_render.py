@@ -125,7 +125,7 @@ def test_citation_box_has_summary_quote_and_link():
     assert "（五）差评处理机制" in summary
     links = [a for t, a in parsed.tags if t == "a"]
     assert links == [
-        {"href": render.doc_url(DOC_ID, CLAUSE_ID), "target": "_blank", "rel": "noopener"}
+        {"href": render.doc_url(DOC_ID, CLAUSE_ID, _citation().quote), "target": "_blank", "rel": "noopener"}
     ]
     assert "查看原文" in parsed.text
 

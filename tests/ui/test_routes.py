@@ -60,3 +60,13 @@ def test_a_document_page_has_contents_tables_as_tables_and_repeals(client):
     assert first.count('<tr class="clause" id="clause-') == first.count("<tr") - 1  # every row keeps its anchor
     repealing = client.get("/doc/" + quote("闽政〔2022〕23号", safe="")).text
     assert "<dt>同时废止</dt><dd>闽政〔2018〕3号</dd>" in repealing
+
+
+def test_the_quoted_sentence_is_highlighted_on_the_document_page(client):
+    url = render.doc_url("明政办规〔2023〕4号", "x", "在 2 个工作日内完成整改反馈")
+    page = client.get(url.split("#")[0]).text
+    assert page.count('<mark class="quoted">') == 1
+    assert '<mark class="quoted">在 2 个工作日内完成整改反馈</mark>' in page
+    assert '<mark class="quoted">' not in client.get("/doc/" + quote("明政办规〔2023〕4号", safe="")).text
+    moved = client.get("/doc/" + quote("闽政[2022]24号", safe="") + "?hl=" + quote("政务服务", safe=""), follow_redirects=False)
+    assert moved.headers["location"] == render.doc_url("闽政〔2022〕24号", quoted="政务服务")
