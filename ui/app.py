@@ -54,7 +54,12 @@ details.citation blockquote { margin: .4em 0; padding-left: .8em; border-left: 3
 .state-calculation .state-label { background: #0969da; }
 .state-clarify .state-label { background: #8250df; }
 .state-not_found .state-label { background: #6e7781; }
-.state-words { color: var(--body-text-color-subdued); }
+.state-words { color: #4d5560; }
+/* The question box stays at the bottom of the screen while the conversation scrolls by. */
+.form:has(> #question) { position: sticky; bottom: 0; z-index: 10; box-shadow: 0 -4px 12px rgba(0, 0, 0, .08); }
+.gradio-container { overflow: clip !important; }  /* hidden would make it the box the question sticks in */
+/* Gradio draws a reply's text at 80% opacity, which takes the state label and words under 4.5:1. */
+#chat .message-content .md { opacity: 1; }
 .sources-title { font-weight: 600; margin-top: .6em; }
 sup.marker { color: var(--link-text-color); font-weight: 600; }
 .source-number { color: var(--link-text-color); }
@@ -66,7 +71,10 @@ table.library { border-collapse: collapse; width: 100%; font-size: .92em; }
 table.library th, table.library td { border-bottom: 1px solid var(--border-color-primary); padding: .3em .5em;
                                      text-align: left; vertical-align: top; }
 table.library th { background: var(--background-fill-secondary); position: sticky; top: 0; }
-.other-form { color: var(--body-text-color-subdued); }
+.other-form { color: #57606a; }
+/* Gradio's orange (primary buttons, the selected tab) is 2.8:1 against white; this orange is 5.2:1 (WCAG AA). */
+:root, .dark { --color-accent: #c2410c; --button-primary-background-fill: #c2410c; --button-primary-background-fill-hover: #9a3412;
+               --button-primary-border-color: #c2410c; --button-primary-text-color: #fff; }
 ol.hits { padding-left: 1.4em; }
 li.hit { margin: .6em 0; }
 li.hit-direct { background: var(--background-fill-secondary); padding: .3em .5em; border-radius: 6px; }
@@ -77,9 +85,22 @@ mark { background: #fff3a3; color: inherit; padding: 0 .1em; }
 """
 
 
-# The chat's copy button copies a message's content, which is HTML: put the plain text each
-# reply carries (``render.plain_text``, in its hidden [data-plain] block) on the clipboard instead.
-PLAIN_COPY = """() => {
+# Gradio marks the empty chat's example buttons up as role="list" with buttons for items, which
+# screen readers announce wrongly (axe: aria-required-children); they are a group of buttons.
+EXAMPLES_ROLE = """
+  new MutationObserver(() => {
+    for (const list of document.querySelectorAll('#chat .examples[role="list"]')) {
+      list.setAttribute('role', 'group');
+      list.setAttribute('aria-label', '示例问题');
+    }
+  }).observe(document.body, {childList: true, subtree: true});
+"""
+
+# Run when the page loads. The chat's copy button copies a message's content, which is HTML: put
+# the plain text each reply carries (``render.plain_text``, in its hidden [data-plain] block) on
+# the clipboard instead.
+ON_LOAD = """() => {
+""" + EXAMPLES_ROLE + """
   const clipboard = navigator.clipboard;
   if (!clipboard || clipboard.__plain) return;
   const write = clipboard.writeText.bind(clipboard);
@@ -105,7 +126,8 @@ SHOW_LATEST = """() => {
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
-    """The chat page: title, chatbot, question box, send/clear buttons, date field, examples."""
+    """The page: the chat (conversation, question box with its send button, clear, date, examples),
+    the 文件库 and 条款检索 tabs for staff, and the calculator forms."""
     import gradio as gr
 
     from assistant.service import EXAMPLES
@@ -139,6 +161,25 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         return str(value or ""), bool(value)
 
     pick.__annotations__["data"] = gr.SelectData
+
+    def retry(as_of_text: str, turns: list[dict], data: gr.RetryData):
+        """🔄 on a reply: ask its question again (what came after it is dropped)."""
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        turns = list(turns or [])
+        asked = next((i for i in range(min(index, len(turns) - 1), -1, -1) if turns[i]["role"] == "user"), None)
+        if asked is None:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        yield from respond(turns[asked]["text"], as_of_text, turns[:asked])
+
+    retry.__annotations__["data"] = gr.RetryData
+
+    def example_text(data: gr.SelectData) -> str:
+        """The question of an example clicked in the empty chat."""
+        value = data.value
+        return str(value.get("text", "")) if isinstance(value, dict) else str(value or "")
+
+    example_text.__annotations__["data"] = gr.SelectData
 
     def send_picked(question: str, as_of_text: str, turns: list[dict], go: bool):
         if not go:
@@ -179,13 +220,16 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 saved = gr.BrowserState([], storage_key="policy-assistant-conversation")
                 chatbot = gr.Chatbot(
                     label="对话",
-                    height="50vh",  # leaves the question box and the examples on the first screen of a phone
-                    min_height=300,
+                    height=None,  # grows with the conversation: the page scrolls, not a box inside it
+                    min_height="30vh",
+                    max_height=None,
                     elem_id="chat",
                     latex_delimiters=[],  # "$" in policy text is money, not maths
                     feedback_options=("Like", "Dislike"),
                     buttons=["copy"],
                     placeholder=render.coverage_text(list(assistant.index.documents.values())),
+                    examples=[{"text": example} for example in EXAMPLES[:4]],  # in the empty chat: the first screen of a phone
+                    show_label=False,
                     autoscroll=False,  # SHOW_LATEST brings the new reply's first line into view instead
                 )
                 question = gr.Textbox(
@@ -195,10 +239,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     max_lines=4,
                     elem_id="question",
                     autofocus=True,
+                    submit_btn="发送",  # inside the box, which stays at the bottom of the screen
                 )
-                with gr.Row():
-                    send = gr.Button("发送", variant="primary", elem_id="send")
-                    reset = gr.Button("清空对话", variant="secondary", elem_id="clear")
+                reset = gr.Button("清空对话", variant="secondary", elem_id="clear", size="sm")
                 with gr.Accordion("高级：按哪一天判断文件是否有效", open=False, elem_id="advanced"):
                     as_of = gr.Textbox(
                         label="日期",
@@ -217,12 +260,14 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         ).then(None, js=SHOW_LATEST)
 
                 # One shared queue slot: questions are answered one at a time, whichever way they were sent.
-                send.click(respond, inputs=[question, as_of, turns], outputs=outputs, api_name="ask", concurrency_id="ask").then(
+                question.submit(respond, inputs=[question, as_of, turns], outputs=outputs, api_name="ask", concurrency_id="ask").then(
                     None, js=SHOW_LATEST
                 )
-                question.submit(
-                    respond, inputs=[question, as_of, turns], outputs=outputs, api_visibility="private", concurrency_id="ask"
-                ).then(None, js=SHOW_LATEST)
+                chatbot.example_select(
+                    example_text, outputs=[question], api_visibility="private", queue=False
+                ).then(respond, inputs=[question, as_of, turns], outputs=outputs, api_visibility="private", concurrency_id="ask").then(
+                    None, js=SHOW_LATEST
+                )
                 rated = gr.State(None)
                 comment = gr.Textbox(
                     label="谢谢评价！想补充说明吗？（可选，例如哪里不对、应该引用哪一条）",
@@ -235,6 +280,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 chatbot.option_select(pick, inputs=[turns], outputs=[question, go], api_visibility="private", queue=False).then(
                     send_picked, inputs=[question, as_of, turns, go], outputs=outputs, api_visibility="private", concurrency_id="ask"
                 ).then(None, js=SHOW_LATEST)
+                chatbot.retry(retry, inputs=[as_of, turns], outputs=outputs, api_visibility="private", concurrency_id="ask").then(
+                    None, js=SHOW_LATEST
+                )
                 chatbot.like(rate, inputs=[turns], outputs=[rated, comment], api_visibility="private", queue=False)
                 comment.submit(explain, inputs=[rated, comment], outputs=[comment], api_visibility="private", queue=False)
                 reset.click(clear, outputs=outputs, api_visibility="private", queue=False)
@@ -370,7 +418,7 @@ def create_server(assistant: Assistant) -> fastapi.FastAPI:
         return HTMLResponse(render.document_page(found, assistant.index.clauses_of(doc_id), quoted=hl))
 
     # Routes above are matched first; the Gradio app takes everything else.
-    return gr.mount_gradio_app(server, build_app(assistant), path="/", css=CSS, js=PLAIN_COPY, footer_links=[])
+    return gr.mount_gradio_app(server, build_app(assistant), path="/", css=CSS, js=ON_LOAD, footer_links=[])
 
 
 def serve(config: Config) -> None:

@@ -138,9 +138,10 @@ def deadline_rules(doc_number: str | None) -> list[tuple[str, str]]:
 
 
 def check_deadline(doc_number, rule_key, start_text) -> list[str | None]:
+    offered = [key for _, key in deadline_rules(doc_number)]
     return [
         None if doc_number else "请先选择规定期限的文件",
-        None if rule_key or not doc_number else "请选择期限",
+        None if not doc_number or rule_key in offered else "请选择期限" if not rule_key else "请从列表中选择这份文件规定的期限",
         date_problem(start_text),
     ]
 
@@ -180,6 +181,8 @@ def check_staffing(by, key) -> list[str | None]:
         return ["请选择统计口径", None]
     if by != "all" and not key:
         return [None, f"请选择要统计的{wanted}"]
+    if by != "all" and key not in [value for _, value in staffing_keys(by)]:
+        return [None, f"请从列表中选择要统计的{wanted}"]
     return [None, None]
 
 
@@ -272,7 +275,8 @@ def calculator_forms(register: validity.Register | None = None, cite: Cite | Non
     with gr.Accordion("办理期限（工作日、自然日）", open=False):
         with gr.Row():
             rule_document = gr.Dropdown(deadline_documents(), value=None, label="文件", scale=1, elem_id="deadline-document")
-            rule = gr.Dropdown([], value=None, label="期限（先选文件）", scale=2, elem_id="deadline-rule")
+            # Its choices follow the document picked; the checker, not Gradio, holds the list to compare with.
+            rule = gr.Dropdown([], value=None, label="期限（先选文件）", scale=2, elem_id="deadline-rule", allow_custom_value=True)
             start = gr.Textbox(label="起算日（如 2024-09-30）", value=lambda: date.today().isoformat(), scale=1, max_lines=1)
         out_deadline = gr.HTML(elem_id="deadline-result")
         rule_document.change(
@@ -292,7 +296,7 @@ def calculator_forms(register: validity.Register | None = None, cite: Cite | Non
     with gr.Accordion("窗口人员配置（一窗受理改革）", open=False):
         with gr.Row():
             by = gr.Radio(BY_CHOICES, value="all", label="统计口径", elem_id="staffing-by")
-            key = gr.Dropdown([], value=None, label="具体项", visible=False, allow_custom_value=False, elem_id="staffing-key")
+            key = gr.Dropdown([], value=None, label="具体项", visible=False, allow_custom_value=True, elem_id="staffing-key")
         out_staff = gr.HTML(elem_id="staffing-result")
         by.change(
             lambda chosen: (

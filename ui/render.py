@@ -289,13 +289,17 @@ table.library th { background: #f6f8fa; }
 """
 
 
-def _page(title: str, body: str) -> str:
+_NAV = '<nav aria-label="页面导航"><a href="/">← 返回问答</a> · <a href="/doc/">全部文件</a></nav>'
+
+
+def _page(title: str, main: str) -> str:
+    """A whole page: the navigation, then everything else in its one <main> landmark."""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{_PAGE_CSS}</style></head>\n"
-        f"<body>\n{body}\n</body></html>\n"
+        f"<body>\n{_NAV}\n<main>\n{main}\n</main>\n</body></html>\n"
     )
 
 
@@ -332,11 +336,10 @@ def document_page(document: Document, clauses: list[Clause], quoted: str | None 
         meta.append(("同时废止", "、".join(document.repeals)))
     rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in meta)
     body = (
-        '<nav><a href="/">← 返回问答</a> · <a href="/doc/">全部文件</a></nav>\n'
         f"<h1>{html.escape(document.title)}</h1>\n"
         f'<dl class="meta">{rows}</dl>\n'
         f"{_contents(clauses)}"
-        f"<main>\n{_clauses_html(clauses, quoted) or '<p>此文件没有可显示的条款。</p>'}\n</main>"
+        f"<article>\n{_clauses_html(clauses, quoted) or '<p>此文件没有可显示的条款。</p>'}\n</article>"
     )
     return _page(f"{document.title} {document.doc_number or ''}".strip(), body)
 
@@ -397,7 +400,11 @@ def _table_html(rows: list[Clause]) -> str:
         + "</tr>"
         for row, row_cells in zip(rows, cells)
     )
-    return f'<section class="table"><h2>{html.escape(caption)}</h2><table class="rows">{head}<tbody>{body}</tbody></table></section>'
+    # A wide table scrolls sideways in its own box, which a keyboard user can focus to scroll.
+    return (
+        f'<section class="table" tabindex="0" role="region" aria-label="{html.escape(caption, quote=True)}">'
+        f'<h2>{html.escape(caption)}</h2><table class="rows">{head}<tbody>{body}</tbody></table></section>'
+    )
 
 
 def _header_of(row: Clause) -> list[str]:
@@ -411,7 +418,6 @@ def _header_of(row: Clause) -> list[str]:
 def not_found_page(doc_id: str) -> str:
     """The page for an unknown document id."""
     body = (
-        '<nav><a href="/">← 返回问答</a> · <a href="/doc/">全部文件</a></nav>\n'
         "<h1>未找到该文件</h1>\n"
         f"<p>已收录的文件中没有编号为“{html.escape(doc_id)}”的文件。请在<a href=\"/doc/\">全部文件</a>中查找，或从问答中的“查看原文”链接进入。</p>"
     )
@@ -432,7 +438,6 @@ def library_page(documents: list[Document]) -> str:
         for d in ordered
     )
     body = (
-        '<nav><a href="/">← 返回问答</a></nav>\n'
         f"<h1>已收录的文件（{len(ordered)} 份）</h1>\n"
         '<table class="library"><thead><tr><th>文号</th><th>标题</th><th>发文机关</th><th>成文日期</th><th>有效期</th></tr></thead>'
         f"<tbody>\n{rows}\n</tbody></table>"

@@ -3,37 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-# Screenshots of every browser test land here (ignored by git) for a person to look at.
-ARTIFACTS = Path(__file__).resolve().parents[2] / ".data" / "test-artifacts" / "screenshots"
-PHONE = {"width": 390, "height": 844}
-
-
-def _open_and_ask(browser, url: str, text: str, viewport: dict | None = None):
-    """A new page on the chat, with ``text`` sent; returns the page (the reply may still be coming)."""
-    from playwright.sync_api import expect
-
-    page = browser.new_page()
-    if viewport:
-        page.set_viewport_size(viewport)
-    page.goto(url + "/", wait_until="domcontentloaded")
-    question = page.locator("#question textarea")
-    expect(question).to_be_visible(timeout=30_000)
-    question.fill(text)
-    page.locator("#send").click()
-    return page
-
-
-def _shot(page, name: str, full_page: bool = True) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    print(f"\nscreenshot: {path}")
-    return path
+from tests.ui.pages import PHONE, open_and_ask, shot
 
 DOC_NUMBER = "明政办规〔2023〕4号"
 # Names the city: the bare "差评多久内要完成整改反馈？" is answered from the province's 闽政〔2022〕24号.
@@ -49,7 +23,7 @@ def _squash(text: str) -> str:
 def test_chat_answer_cites_clause_and_links_to_document(server_url, browser):
     from playwright.sync_api import expect
 
-    page = _open_and_ask(browser, server_url, QUESTION)
+    page = open_and_ask(browser, server_url, QUESTION)
 
     citation = page.locator("#chat details.citation").filter(has_text=DOC_NUMBER).first
     expect(citation).to_be_attached(timeout=120_000)
@@ -67,7 +41,7 @@ def test_chat_answer_cites_clause_and_links_to_document(server_url, browser):
     expect(quote).to_be_visible()
     assert QUOTE in _squash(quote.inner_text())
 
-    _shot(page, "chat-desktop")
+    shot(page, "chat-desktop")
 
     with browser.expect_page() as opened:
         citation.get_by_role("link", name="查看原文").click()
@@ -87,8 +61,12 @@ def test_chat_answer_cites_clause_and_links_to_document(server_url, browser):
     assert document.evaluate("document.querySelector(':target')?.id") == anchor
     highlight = target.evaluate("e => getComputedStyle(e).backgroundColor")
     assert highlight not in ("rgba(0, 0, 0, 0)", "transparent"), highlight
+    # The quoted sentence itself is marked, not only its clause.
+    marked = target.locator("mark.quoted")
+    expect(marked).to_have_count(1)
+    assert QUOTE in _squash(marked.inner_text()) and len(_squash(marked.inner_text())) < len(_squash(target.inner_text()))
 
-    _shot(document, "document", full_page=False)
+    shot(document, "document", full_page=False)
 
 
 @pytest.mark.integration
@@ -100,12 +78,12 @@ def test_calculator_tab_computes_a_payout_and_the_chat_answers_a_calculation(ser
     page.get_by_role("tab", name="窗口计算器").click()
     page.locator("#calc-payout").click()
     expect(page.get_by_text("计算结果：33,600 元")).to_be_visible(timeout=60_000)
-    _shot(page, "calculator")
+    shot(page, "calculator")
 
     page.get_by_role("tab", name="政策问答").click()
     question = page.locator("#question textarea")
     question.fill("我在三明住院自付了3.86万，没有既往症，普惠医联保能赔多少？")
-    page.locator("#send").click()
+    question.press("Enter")
     expect(page.locator("#chat").get_by_text("计算结果：33,600 元")).to_be_visible(timeout=120_000)
     expect(page.locator("#chat .state-calculation .state-label").last).to_have_text("计算结果")
 
@@ -114,14 +92,14 @@ def test_calculator_tab_computes_a_payout_and_the_chat_answers_a_calculation(ser
 def test_on_a_phone_a_refusal_says_so_and_links_the_nearest_clauses(server_url, browser):
     from playwright.sync_api import expect
 
-    page = _open_and_ask(browser, server_url, "福州的公积金怎么提取", viewport=PHONE)
+    page = open_and_ask(browser, server_url, "福州的公积金怎么提取", viewport=PHONE)
     state = page.locator("#chat .state-not_found").last
     expect(state.locator(".state-label")).to_have_text("未找到", timeout=120_000)
     expect(state).to_be_in_viewport()  # the reply's first line, not its last source, is what the user sees
     nearest = page.locator("#chat .nearest a")
     expect(nearest.first).to_be_attached()
     assert nearest.first.get_attribute("href").startswith("/doc/")
-    _shot(page, "chat-phone-refusal")
+    shot(page, "chat-phone-refusal")
 
 
 @pytest.mark.integration
@@ -132,7 +110,7 @@ def test_the_library_lists_the_documents_and_old_brackets_still_open_one(server_
     page.goto(server_url + "/doc/", wait_until="domcontentloaded")
     expect(page.locator("h1")).to_have_text("已收录的文件（19 份）")
     expect(page.locator("table.library tbody tr")).to_have_count(19)
-    _shot(page, "library")
+    shot(page, "library")
     page.get_by_role("link", name=re.compile("加快推进政务服务标准化规范化便利化")).first.click()
     expect(page.locator("dl.meta")).to_contain_text("24号")
     page.goto(server_url + "/doc/" + quote("闽政[2022]24号", safe=""), wait_until="domcontentloaded")
@@ -142,7 +120,7 @@ def test_the_library_lists_the_documents_and_old_brackets_still_open_one(server_
     row = page.locator("table.rows tr.clause").first
     row.scroll_into_view_if_needed()
     expect(page.locator("table.rows th").first).to_have_text("序号")
-    _shot(page, "document-table", full_page=False)
+    shot(page, "document-table", full_page=False)
 
 
 @pytest.mark.integration
@@ -153,7 +131,7 @@ def test_a_dislike_with_a_comment_is_stored(server_url, browser, real_config):
 
     store = FeedbackStore(real_config.feedback_path)
     before = len(store.rows())
-    page = _open_and_ask(browser, server_url, "普惠医联保的保费是多少？")
+    page = open_and_ask(browser, server_url, "普惠医联保的保费是多少？")
     expect(page.locator("#chat .state").last).to_be_visible(timeout=120_000)
     dislike = page.locator('#chat button[aria-label="踩"], #chat button[aria-label="Dislike"]')  # the browser's language
     expect(dislike.last).to_be_visible(timeout=15_000)
@@ -163,7 +141,7 @@ def test_a_dislike_with_a_comment_is_stored(server_url, browser, real_config):
     comment.fill("保费写得不够清楚，请回电13800138000")
     comment.press("Enter")
     expect(comment).to_be_hidden(timeout=15_000)
-    _shot(page, "chat-feedback")
+    shot(page, "chat-feedback")
     rows = store.rows()
     assert len(rows) == before + 1
     row = rows[-1]
@@ -178,19 +156,26 @@ def test_the_first_screen_says_what_is_covered_and_an_example_sends_at_once(serv
     page = browser.new_page()
     page.set_viewport_size(PHONE)
     page.goto(server_url + "/", wait_until="domcontentloaded")
-    expect(page.locator("#chat")).to_contain_text("已收录的 19 份文件", timeout=30_000)
+    expect(page.locator("#chat")).to_contain_text("已收录的 18 份文件", timeout=30_000)
     expect(page.locator("#chat")).to_contain_text("不能代替主管部门的正式答复")
-    _shot(page, "first-screen-phone", full_page=False)
-    page.locator("#examples").get_by_role("button", name="差评多久内要完成整改反馈？").click()
+    shot(page, "first-screen-phone", full_page=False)
+    # The examples are on the first screen of a phone, inside the empty chat, and send when clicked.
+    example = page.locator("#chat").get_by_role("button", name="差评多久内要完成整改反馈？")
+    expect(example).to_be_in_viewport()
+    expect(page.locator("#question textarea")).to_be_in_viewport()
+    example.click()
     expect(page.locator("#chat .state").last).to_be_visible(timeout=120_000)
     expect(page.locator("#chat .user-text").last).to_have_text("差评多久内要完成整改反馈？")
+    # Later, the examples under the box still send at once.
+    page.locator("#examples").get_by_role("button", name="福建省政府质量奖多久评审一次？").click()
+    expect(page.locator("#chat .state")).to_have_count(2, timeout=120_000)
 
 
 @pytest.mark.integration
 def test_the_conversation_survives_a_reload_until_it_is_cleared(server_url, browser):
     from playwright.sync_api import expect
 
-    page = _open_and_ask(browser, server_url, QUESTION)
+    page = open_and_ask(browser, server_url, QUESTION)
     expect(page.locator("#chat .state").last).to_be_visible(timeout=120_000)
     page.wait_for_timeout(1000)  # the browser stores the turn after the reply is shown
     page.reload(wait_until="domcontentloaded")

@@ -78,6 +78,7 @@ def test_deadline_rules_are_offered_per_document_and_a_choice_is_required():
     assert forms.check_deadline("明政办规〔2023〕4号", None, "2024-09-30")[1] == "请选择期限"
     assert "没有 30 日" in forms.check_deadline("明政办规〔2023〕4号", "bad_review_rectify_sanming", "2024-02-30")[2]
     assert forms.check_deadline("明政办规〔2023〕4号", "bad_review_rectify_sanming", "2024-09-30") == [None, None, None]
+    assert forms.check_deadline("明政办规〔2023〕4号", "energy_saving_review", "2024-09-30")[1] == "请从列表中选择这份文件规定的期限"
 
 
 def test_staffing_offers_only_the_items_of_the_chosen_grouping():
@@ -88,6 +89,7 @@ def test_staffing_offers_only_the_items_of_the_chosen_grouping():
     assert not {label for label, _ in windows} & {"市级", "第一阶段"}
     assert forms.check_staffing("window", None) == [None, "请选择要统计的窗口"]
     assert forms.check_staffing("all", None) == [None, None]
+    assert forms.check_staffing("window", "市级") == [None, "请从列表中选择要统计的窗口"]
     for label, key in windows:
         assert "计算结果" in forms.staffing_result("window", key), label
 

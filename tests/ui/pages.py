@@ -1,0 +1,32 @@
+"""Helpers the browser tests share: open the chat and ask, save a screenshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# Screenshots of every browser test land here (ignored by git) for a person to look at.
+ARTIFACTS = Path(__file__).resolve().parents[2] / ".data" / "test-artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+
+
+def open_and_ask(browser, url: str, text: str, viewport: dict | None = None):
+    """A new page on the chat, with ``text`` sent; returns the page (the reply may still be coming)."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    if viewport:
+        page.set_viewport_size(viewport)
+    page.goto(url + "/", wait_until="domcontentloaded")
+    question = page.locator("#question textarea")
+    expect(question).to_be_visible(timeout=30_000)
+    question.fill(text)
+    page.locator("#question").get_by_role("button", name="发送").click()
+    return page
+
+
+def shot(page, name: str, full_page: bool = True) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    print(f"\nscreenshot: {path}")
+    return path
