@@ -271,6 +271,8 @@ dl.meta dt { color: #57606a; }
 dl.meta dd { margin: 0; }
 section.clause { padding: .4rem .8rem; margin: .6rem 0; border-left: 3px solid transparent; scroll-margin-top: 1rem; }
 section.clause h2 { font-size: 1rem; margin: 0; color: #57606a; }
+a.permalink { color: #57606a; text-decoration: none; font-weight: 400; }
+a.permalink:hover, a.permalink:focus { color: #0969da; text-decoration: underline; }
 section.clause p { margin: .2rem 0 0; }
 section.clause:target, tr.clause:target { background: #fff8c5; border-left-color: #d4a72c; }
 mark.quoted { background: #ffd33d; color: inherit; padding: 0 .1em; border-radius: 2px; }
@@ -332,6 +334,8 @@ def document_page(document: Document, clauses: list[Clause], quoted: str | None 
         ("成文日期", _iso(document.date) or "未载明"),
         ("有效期", validity_text(document)),
     ]
+    if document.attachments:
+        meta.append(("附件", "；".join(document.attachments)))
     if document.repeals:
         meta.append(("同时废止", "、".join(document.repeals)))
     rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in meta)
@@ -371,7 +375,8 @@ def _clauses_html(clauses: list[Clause], quoted: str | None = None) -> str:
             continue
         parts.append(
             f'<section class="clause" id="{clause_anchor(clause.clause_id)}">'
-            f"<h2>{html.escape(clause.section or '正文')}</h2>"
+            f"<h2>{html.escape(clause.section or '正文')}"
+            f' <a class="permalink" href="#{clause_anchor(clause.clause_id)}" title="本条的固定链接" aria-label="本条的固定链接">#</a></h2>'
             + ('<p class="note">此处原文是表格，提取的文本把它拆成了一格一行，行列未能还原，请以公报原件为准。</p>' if "table_not_recovered" in clause.flags else "")
             + f"<p>{marked_html(clause.text, quoted)}</p></section>"
         )

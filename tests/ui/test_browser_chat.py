@@ -20,6 +20,15 @@ def _reply(page, count: int):
     return page.locator("#chat .state").last
 
 
+def _message_button(page, name: str):
+    """The last reply's button whose accessible name matches ``name`` (English or Chinese UI)."""
+    from playwright.sync_api import expect
+
+    button = page.locator("#chat").get_by_role("button", name=re.compile(name)).last
+    expect(button).to_be_visible(timeout=15_000)
+    return button
+
+
 def test_on_a_phone_a_clarifying_question_offers_its_answers_and_the_inputs_come_back_to_edit(server_url, browser):
     from playwright.sync_api import expect
 
@@ -60,14 +69,10 @@ def test_a_payout_lists_each_source_once_without_internal_names(server_url, brow
 
 
 def test_copy_gives_plain_text_with_the_sources(server_url, browser):
-    from playwright.sync_api import expect
-
     browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=server_url)
     page = open_and_ask(browser, server_url, "三明市一窗受理收到差评，多久内要完成整改反馈？")
     _reply(page, 1)
-    copy = page.locator("#chat").get_by_role("button", name=re.compile("^(Copy message|复制)"))
-    expect(copy.last).to_be_visible(timeout=15_000)
-    copy.last.click()
+    _message_button(page, "^(Copy message|复制)").click()
     page.wait_for_timeout(500)
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "<" not in copied and "class=" not in copied, copied[:200]
@@ -79,9 +84,7 @@ def test_retry_asks_the_same_question_again(server_url, browser):
 
     page = open_and_ask(browser, server_url, "三明市一窗受理收到差评，多久内要完成整改反馈？")
     _reply(page, 1)
-    retry = page.locator("#chat").get_by_role("button", name=re.compile("^(Retry|重试)$"))
-    expect(retry.last).to_be_visible(timeout=15_000)
-    retry.last.click()
+    _message_button(page, "^(Retry|重试)$").click()
     page.wait_for_timeout(500)
     _reply(page, 1)  # replaced, not added
     expect(page.locator("#chat .user-text")).to_have_count(1)

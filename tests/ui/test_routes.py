@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -70,3 +71,10 @@ def test_the_quoted_sentence_is_highlighted_on_the_document_page(client):
     assert '<mark class="quoted">' not in client.get("/doc/" + quote("明政办规〔2023〕4号", safe="")).text
     moved = client.get("/doc/" + quote("闽政[2022]24号", safe="") + "?hl=" + quote("政务服务", safe=""), follow_redirects=False)
     assert moved.headers["location"] == render.doc_url("闽政〔2022〕24号", quoted="政务服务")
+
+
+def test_each_clause_has_a_permalink_and_attachments_are_listed(client):
+    page = client.get("/doc/" + quote("明政办规〔2023〕6号", safe="")).text
+    anchors = re.findall(r'<section class="clause" id="(clause-[0-9a-f]{16})">', page)
+    assert anchors and all(f'<a class="permalink" href="#{anchor}"' in page for anchor in anchors)
+    assert "<dt>附件</dt>" in page
