@@ -47,10 +47,11 @@ _SECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("annex", re.compile(r"附\s*件\s*(\d{1,2}|[一二三四五六七八九十])?")),
     ("item", re.compile(rf"第\s*(\d{{1,3}}|[{_CN}]+)\s*(?:项|个任务|条任务)")),
 )
-# 一、 / （一） / 1. — and a bare 四 right before its （五）, as staff write "四（五）".
+# 一、 / （一） / 1. — and, opening a path, a bare 四 right before its （五）, as staff write
+# "四（五）" (not the end of a word: "统一（二）", "十四五（二）").
 _PATH_PART = re.compile(
     r"([一二三四五六七八九十]{1,3})、|[（(]\s*([一二三四五六七八九十]{1,3})\s*[)）]|(?<![\d.])(\d{1,2})\s*[.．](?!\d)"
-    r"|(?<![第一二三四五六七八九十百千万])([一二三四五六七八九十]{1,3})(?=\s*[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）])"
+    r"|(?<![\u4e00-\u9fff])((?:[二三四五六七八九]?十)?[一二三四五六七八九]|[二三四五六七八九]?十)(?=\s*[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）])"
 )
 
 
@@ -132,6 +133,8 @@ def read_section(question: str) -> tuple[SectionRef | None, tuple[int, int] | No
     for match in _PATH_PART.finditer(question):
         if end is not None and match.start() - end > 1:
             break
+        if parts and match.group(4):
+            break  # a new top level: "三（一）、四（二）" names two sections, not one path
         label = match.group(1) or match.group(4) or (f"（{match.group(2)}）" if match.group(2) else match.group(3))
         parts.append(label)
         start = match.start() if start is None else start

@@ -480,12 +480,14 @@ _QUESTIONS: dict[str, re.Pattern[str]] = {
 _DONT_KNOW = re.compile(r"^(不知道|不清楚|不确定|不晓得|不懂|忘了|说不清)")
 
 
-# Replies offered as buttons under a question; each is read by ``_fills`` and the router like typed text.
+# Replies offered as buttons under a question; each is read by ``_fills`` and the router like typed
+# text, and each moves the calculation on ("不确定" would only bring the same question back: the
+# calculator cannot assume it, which is said when someone types it).
 QUICK_REPLIES = {
-    "preexisting": ("有", "没有", "不确定"),
+    "preexisting": ("有", "没有"),
     "area": ("在三明市内住院", "在三明市外住院"),
     "liability": ("统筹区内住院", "统筹区外住院", "门诊特殊病种", "肿瘤药", "罕见病药"),
-    "drug_class": ("A类", "B类", "C类", "不确定"),
+    "drug_class": ("A类", "B类", "C类"),
 }
 
 

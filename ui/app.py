@@ -156,8 +156,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         修改条件 puts the question as the calculator read it in the box to edit."""
         value = data.value.get("value") if isinstance(data.value, dict) else data.value
         last = (turns or [{}])[-1]
-        if value == EDIT and isinstance(last.get("restated"), str):
-            return gr.update(value=last["restated"]), False
+        if value == EDIT:  # never sent as a question, even when a stored turn lost what it restates
+            restated = last.get("restated")
+            return (gr.update(value=restated) if isinstance(restated, str) else gr.skip()), False
         return str(value or ""), bool(value)
 
     pick.__annotations__["data"] = gr.SelectData
@@ -415,7 +416,8 @@ def create_server(assistant: Assistant) -> fastapi.FastAPI:
             if len(same) == 1:
                 return RedirectResponse(render.doc_url(same[0].doc_id, quoted=hl), status_code=307)
             return HTMLResponse(render.not_found_page(doc_id), status_code=404)
-        return HTMLResponse(render.document_page(found, assistant.index.clauses_of(doc_id), quoted=hl))
+        quoted = hl[: render.QUOTE_IN_URL] if hl else None  # what a link carries at most
+        return HTMLResponse(render.document_page(found, assistant.index.clauses_of(doc_id), quoted=quoted))
 
     # Routes above are matched first; the Gradio app takes everything else.
     return gr.mount_gradio_app(server, build_app(assistant), path="/", css=CSS, js=ON_LOAD, footer_links=[])

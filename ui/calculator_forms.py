@@ -12,6 +12,7 @@ boxes offer only what the calculator accepts for the choices made above them.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -91,6 +92,12 @@ def _payout_inputs(liability, amount, group, conditions, relief, drug_class, ded
     }
 
 
+def unrecognised_conditions(text: str | None) -> list[str]:
+    """The illnesses typed in the 病史 box that are no 特定既往症 the plan names (a typo, 高血压)."""
+    parts = [part for part in re.split(r"[、，,；;\s和及与]+", text or "") if part.strip()]
+    return [part for part in parts if not payout.match_conditions(part)]
+
+
 PAYOUT_FIELDS = [
     "liability", "eligible_amount", None, None, None, "drug_class", "deductible_used", "paid_this_year", "self_paid_this_year", None,
 ]
@@ -105,6 +112,13 @@ def check_payout(liability, amount, group, conditions, relief, drug_class, deduc
     )
     if amount is None:
         problems[1] = "请填写医保、大病保险报销后的合理费用（元）"
+    unknown = unrecognised_conditions(conditions)
+    if unknown:
+        names = "、".join(c.name for c in payout.conditions()[0])
+        problems[3] = (
+            f"没有认出“{'、'.join(unknown)}”属于特定既往症。名单上的病有：{names}；"
+            "不在名单上的病不影响赔付比例，请删去，或改写成名单上的病名"
+        )
     if rate and not (rate == rate and 0 < rate <= 100):  # empty or 0 is "not known"; rate == rate: not NaN
         problems[9] = f"参保率请填 0 到 100 之间的百分数，例如 85（收到 {rate:g}）"
     return problems

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from assistant.service import Assistant
 
 SHOWN = 20  # hits listed
+# "In force on a date" keeps what the documents' own text says is in force, and the many that
+# state no validity but were issued by then (the 文件库 tab's "有效及未载明有效期的").
+IN_FORCE_OR_UNSTATED = ("有效", "未载明")
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def allowed_documents(assistant: Assistant, wanted: ClauseFilter) -> list[Docume
         and (wanted.issuer == ANY or d.issuer == wanted.issuer)
         and (wanted.since is None or (d.date is not None and d.date >= wanted.since))
         and (wanted.until is None or (d.date is not None and d.date <= wanted.until))
-        and (wanted.in_force_on is None or states.get(d.doc_id) == "有效")
+        and (wanted.in_force_on is None or states.get(d.doc_id) in IN_FORCE_OR_UNSTATED)
     ]
 
 
@@ -89,7 +92,8 @@ def search(assistant: Assistant, query: str, wanted: ClauseFilter = ClauseFilter
     if reference.by_number:
         named = [d for d in reference.documents if d.doc_id in allowed_ids]
         if not named:
-            return Results((), f"{'、'.join(d.doc_number or d.title for d in reference.documents)}不在筛选范围内。")
+            why = _left_out(assistant, reference.documents[0], wanted)
+            return Results((), f"{'、'.join(d.doc_number or d.title for d in reference.documents)}不在筛选范围内{why}。")
         scope = tuple(d.doc_id for d in named)
         if reference.section is not None:
             for document in named:
@@ -108,6 +112,15 @@ def search(assistant: Assistant, query: str, wanted: ClauseFilter = ClauseFilter
         if hit.clause_id not in seen and clause.doc_id in allowed_ids:
             hits.append(Found(clause, assistant.index.documents[clause.doc_id]))
     return Results(tuple(direct + hits)[: max(k, len(direct))], note)
+
+
+def _left_out(assistant: Assistant, document: Document, wanted: ClauseFilter) -> str:
+    """Why the filters leave out a document the query names, in words."""
+    if wanted.in_force_on is not None:
+        state = validity.states_on(assistant.validity, wanted.in_force_on).get(document.doc_id)
+        if state not in IN_FORCE_OR_UNSTATED:
+            return f"：它在 {wanted.in_force_on.isoformat()} {state or '不是有效文件'}"
+    return "（请检查所选的文件、发文机关或成文日期）"
 
 
 def highlight(text: str, terms: list[str]) -> str:
@@ -190,7 +203,7 @@ def search_tab(assistant: Assistant) -> None:
             since = gr.Textbox(label="成文日期从", placeholder="如 2022-01-01", max_lines=1)
             until = gr.Textbox(label="成文日期到", placeholder="如 2023-12-31", max_lines=1)
             on = gr.Textbox(label="有效日期", value=lambda: date.today().isoformat(), max_lines=1)
-            in_force = gr.Checkbox(label="只查在该日有效的文件", value=False)
+            in_force = gr.Checkbox(label="只查在该日有效的文件（含未载明有效期的）", value=False)
     out = gr.HTML(elem_id="search-results")
     inputs = [query, document, issuer, since, until, on, in_force]
     run = dict(fn=show, inputs=inputs, outputs=out, validator=validator(check_search), api_visibility="private", concurrency_id="ask")

@@ -16,6 +16,7 @@ Usage::
 
 from __future__ import annotations
 
+import math
 import re
 import types
 import typing
@@ -262,7 +263,8 @@ def _each_problem(entry: Entry, error: ValidationError, name_of: Callable[[str],
             problems.append((name, f"缺少{label(entry, name)}{called}"))
             continue
         given = item.get("input")
-        shown = "" if given is None or given == "" or isinstance(given, dict) else f"（收到 {_plain(given)}）"
+        unreadable = isinstance(given, float) and not math.isfinite(given)  # "收到 nan" says nothing to a person
+        shown = "" if given is None or given == "" or isinstance(given, dict) or unreadable else f"（收到 {_plain(given)}）"
         if item["type"] == "literal_error":
             item = {**item, "ctx": {"choices": _choices(entry, name, in_words=name_of is None)}}
         problems.append((name, f"{label(entry, name)}{called}{_allowed(item)}{shown}"))

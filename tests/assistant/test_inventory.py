@@ -42,15 +42,35 @@ def test_a_year_narrows_the_list(documents):
     assert none.documents == () and "没有三明市2019年印发的文件" in inventory.answer_text(none, 18)
 
 
-def test_an_issuer_the_corpus_lacks_is_said(documents):
-    listing = inventory.read("北京市人民政府发了哪些文件？", documents)
-    assert listing.unknown_issuer == "北京市人民政府"
-    assert inventory.answer_text(listing, 18).startswith("已收录的文件中没有北京市人民政府印发的文件")
+@pytest.mark.parametrize(
+    "question, named",
+    [
+        ("北京市人民政府发了哪些文件？", "北京市人民政府"),
+        ("请问福州市人民政府办公厅印发了哪些文件？", "福州市人民政府办公厅"),
+        ("我想知道厦门市政府发了哪些文件", "厦门市政府"),
+    ],
+)
+def test_an_issuer_the_corpus_lacks_is_said(documents, question, named):
+    listing = inventory.read(question, documents)
+    assert listing.unknown_issuer == named
+    assert inventory.answer_text(listing, 18).startswith(f"已收录的文件中没有{named}印发的文件")
+
+
+def test_a_kind_asked_for_narrows_the_list(documents):
+    rules = inventory.read("有哪些规章？", documents)
+    assert [d.kind for d in rules.documents] == ["政府规章", "政府规章"]
+    assert inventory.answer_text(rules, 18).startswith("已收录的政府规章共 2 份")
+    issued = inventory.read("福建省人民政府发布了哪些规章", documents)
+    assert {d.kind for d in issued.documents} == {"政府规章"}
 
 
 @pytest.mark.parametrize(
     "question",
-    ["储备粮管理有哪些规章？", "差评处理有哪些规定？", "普惠医联保有哪些保障责任？", "办理不动产登记需要哪些材料？", "三明市政务服务中心有哪些窗口？"],
+    [
+        "储备粮管理有哪些规章？", "差评处理有哪些规定？", "普惠医联保有哪些保障责任？", "办理不动产登记需要哪些材料？",
+        "三明市政务服务中心有哪些窗口？", "覆盖哪些人？", "都涵盖什么？", "涵盖哪些病", "要哪些文件？", "带哪些文件",
+        "交哪些文件？", "是哪些文件", "需要有哪些文件", "省里发了哪些文件",
+    ],
 )
 def test_a_question_about_a_topic_is_not_a_listing(documents, question):
     assert inventory.read(question, documents) is None

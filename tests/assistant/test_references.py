@@ -117,3 +117,18 @@ def test_another_regions_document_of_the_same_name_is_not_ours(catalogue):
     assert catalogue.read("浙江省地方政府储备粮安全管理办法第20条").documents == ()
     assert catalogue.read("浙江的储备粮安全管理办法第20条").documents == ()
     assert [d.doc_id for d in catalogue.read("福建省地方政府储备粮安全管理办法第20条").documents] == ["福建省人民政府令第227号"]
+
+
+@pytest.mark.parametrize(
+    "question, labels",
+    [
+        ("明政办规〔2023〕4号 四（五）", ("四", "（五）")),  # as staff write it
+        ("　十二（三）", ("十二", "（三）")),
+        ("三（一）、四（二）有什么不同", ("三", "（一）")),  # two sections, not one four-level path
+        ("统一（二）是什么要求", ("（二）",)),  # the end of a word is no level
+        ("十四五（二）", ("（二）",)),
+    ],
+)
+def test_a_bare_numeral_opens_a_path_only_before_its_bracketed_item(question, labels):
+    section, _ = read_section(question)
+    assert section.labels == labels

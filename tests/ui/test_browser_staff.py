@@ -104,7 +104,7 @@ def test_a_number_and_a_section_go_straight_to_the_clause(server_url, browser):
 
     box.fill("差评整改")
     page.locator("#search-filters").click()
-    page.locator("#search-filters").get_by_label("只查在该日有效的文件").check()
+    page.locator("#search-filters").get_by_label("只查在该日有效的文件（含未载明有效期的）").check()
     page.locator("#search-go").click()
     expect(page.locator("#search-results mark").first).to_be_visible(timeout=30_000)
     expect(page.locator("#search-results")).to_contain_text("找到")

@@ -24,7 +24,7 @@ def test_payout_form_reads_conditions_and_reports_errors_plainly():
 def test_payout_form_refuses_undefined_numbers_instead_of_skipping_them(field):
     values = {"amount": 38600, "deductible": 0, "rate": None} | {field: float("nan")}
     html = forms.payout_result("inpatient_in_area", values["amount"], "healthy", "", False, "", values["deductible"], 0, 0, values["rate"])
-    assert "calc-error" in html and "确定的数" in html and "计算结果" not in html
+    assert "calc-error" in html and "确定的数" in html and "计算结果" not in html and "nan" not in html
 
 
 def test_payout_form_without_an_amount_asks_for_it():
@@ -116,3 +116,10 @@ def test_cited_clauses_link_to_their_document_when_found():
 def test_an_empty_participation_rate_is_not_known_not_an_error():
     assert _payout_check(rate=0)[9] is None and _payout_check(rate=None)[9] is None
     assert _payout_check(rate=float("nan"))[9] is not None
+
+
+def test_an_illness_the_plan_does_not_name_is_said_under_the_box_not_dropped():
+    problem = _payout_check(conditions="慢组肺")[3]
+    assert problem.startswith("没有认出“慢组肺”属于特定既往症") and "慢性阻塞性肺病" in problem
+    assert _payout_check(conditions="慢阻肺、冠心病")[3] is None
+    assert "高血压" in _payout_check(conditions="高血压 和 慢阻肺")[3]

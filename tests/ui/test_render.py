@@ -377,9 +377,9 @@ def test_quick_replies_are_offered_only_under_the_last_reply():
     from assistant.calculators.result import Clarification
     from ui.app import EDIT, _messages, _offered
 
-    asked = Answer("问", "clarify", "有既往症吗？", clarification=Clarification("preexisting", "有既往症吗？", ("有", "没有", "不确定")))
+    asked = Answer("问", "clarify", "有既往症吗？", clarification=Clarification("preexisting", "有既往症吗？", ("有", "没有")))
     turns = [{"role": "user", "text": "问", "html": "问"}, {"role": "assistant", "text": "有既往症吗？", "html": "x", **_offered(asked)}]
-    assert _messages(turns)[-1]["options"] == [{"value": v, "label": v} for v in ("有", "没有", "不确定")]
+    assert _messages(turns)[-1]["options"] == [{"value": v, "label": v} for v in ("有", "没有")]
     later = turns + [{"role": "user", "text": "有", "html": "有"}]
     assert all("options" not in m for m in _messages(later))
     computed = Answer("问", "calculation", "计算结果：1 元", restated="问 有")

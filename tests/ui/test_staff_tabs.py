@@ -102,7 +102,12 @@ def test_search_keeps_inside_the_filters_and_highlights_the_words(staff_assistan
 
 def test_in_force_filter_drops_expired_documents(staff_assistant):
     expired = search.search(staff_assistant, "普惠医联保 起付标准", search.ClauseFilter(in_force_on=date(2025, 6, 1)))
-    assert all(f.document.doc_id != "明政办规〔2023〕5号" for f in expired.found)
+    assert expired.found and all(f.document.doc_id != "明政办规〔2023〕5号" for f in expired.found)
+    # A document stating no validity is kept once issued; one named but expired is said to be.
+    kept = search.search(staff_assistant, "闽政〔2022〕24号 政务服务", search.ClauseFilter(in_force_on=date(2024, 6, 1)))
+    assert kept.found and kept.found[0].document.doc_id == "闽政〔2022〕24号"
+    named = search.search(staff_assistant, "明政办规〔2023〕5号 起付标准", search.ClauseFilter(in_force_on=date(2025, 6, 1)))
+    assert not named.found and "它在 2025-06-01 已失效" in named.note
     current = search.search(staff_assistant, "普惠医联保 起付标准", search.ClauseFilter(in_force_on=date(2024, 6, 1)))
     assert any(f.document.doc_id == "明政办规〔2023〕5号" for f in current.found)
 
