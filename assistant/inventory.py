@@ -31,6 +31,7 @@ _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 # Words that say nothing about which documents: who is asked, politeness, counting.
 _FILLER = re.compile(r"[你您我们请问想知道一下目前现在都一共总共共这里系统助手里已经的了吗呢啊呀哪些份个部和与及、，,。？?！!\s]")
 _GOVERNMENT = re.compile(r"(?:人民)?政府(?:办公厅|办公室)?")
+SHOWN = 20  # documents listed in an answer; the 文件库 tab holds the rest
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,6 @@ def _issuer(text: str, documents: list[Document]) -> tuple[str | None, str]:
 
 def _plain(issuer: str) -> str:
     return issuer.replace("人民政府", "政府")
-
-
-SHOWN = 20  # documents listed in an answer; the 文件库 tab holds the rest
 
 
 def answer_text(listing: Listing, total: int, shown: int = SHOWN) -> str:

@@ -273,9 +273,6 @@ def status(doc: str | Validity, on: date, register: Register | None = None) -> C
     )
 
 
-STATES = ("有效", "尚未施行", "已失效", "未载明")
-
-
 def state_on(entry: Validity, on: date) -> str:
     """What the document's own text says of ``on``: 有效, 尚未施行, 已失效, or 未载明 (it states
     no validity at all).
