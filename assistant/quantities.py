@@ -17,9 +17,15 @@ import cn2an
 from assistant.calculators.result import CalculationError
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿点"
+# Digits with their unit ("3.86万", "3万8", "38600元"), or a Chinese numeral read whole, 万 and 千
+# inside it ("两万五", "三万八千六百元"): it is an amount when it holds 万 or 千 or a 元 follows.
 AMOUNT = re.compile(
-    rf"(?P<sign>-|－|−|﹣|‐|‑|–|负)?(?P<num>\d+(?:[.,，]\d+)*|[{_CN_NUM}]+)\s*(?P<unit>万元|万块|万|千元|千块|千|元|块钱|块)(?P<rest>[{_CN_NUM}\d])?"
+    rf"(?P<sign>-|－|−|﹣|‐|‑|–|负)?"
+    rf"(?:(?P<num>\d+(?:[.,，]\d+)*)\s*(?P<unit>万元|万块|万|千元|千块|千|元|块钱|块)(?P<rest>\d)?"
+    rf"|(?P<cn>[{_CN_NUM}]+)\s*(?P<cnunit>元|块钱|块)?)"
 )
+_CN_DIGIT = "一二两三四五六七八九"
+_NEXT_UNIT = {"万": "千", "千": "百", "百": "十"}
 _PERCENT = re.compile(rf"(?P<num>\d+(?:\.\d+)?)\s*[%％]|百分之(?P<cn>[{_CN_NUM}]+|\d+(?:\.\d+)?)")
 _FULL_DATE = re.compile(r"(?P<y>\d{4})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*[日号]?")
 _YEAR_END = re.compile(r"(?P<y>\d{4})\s*年\s*(?:底|末|年底|年末)")
@@ -30,22 +36,52 @@ _WEEK = re.compile(r"(?P<which>上上|下下|上|下|这|本)?(?:周|星期|礼�
 
 
 def amounts(text: str) -> list[float]:
-    """Every money amount in the text, in yuan, in reading order."""
+    """Every money amount in the text, in yuan, in reading order.
+
+    >>> amounts("自付两万五，另付三万八千六百元、3万8 和 一万二；第三阶段不是钱")
+    [25000.0, 38600.0, 38000.0, 12000.0]
+    """
     found = []
     for match in AMOUNT.finditer(text):
-        value = _number(match.group("num"))
-        if value is None:
-            continue
-        unit = match.group("unit")
-        if unit.startswith("万"):
-            value *= 10_000
-            rest = match.group("rest")  # "3万8" = 38000
-            if rest and rest.isdigit() and value.is_integer():
-                value += int(rest) * 1000
-        elif unit.startswith("千"):
-            value *= 1_000
-        found.append(round(-value if match.group("sign") else value, 2))
+        value = amount_of(match)
+        if value is not None:
+            found.append(value)
     return found
+
+
+def amount_of(match: re.Match) -> float | None:
+    """The yuan of one ``AMOUNT`` match; None for a Chinese numeral that is no amount ("三明", "第三")."""
+    if match.group("cn") is not None:
+        raw = match.group("cn")
+        if not match.group("cnunit") and not re.search(f"[{_CN_DIGIT}十百][万千]", raw):
+            return None  # a number with no money unit: a place name, an ordinal, a count
+        value = _number(_colloquial(raw))
+    else:
+        value = _number(match.group("num"))
+        if value is not None:
+            unit = match.group("unit")
+            if unit.startswith("万"):
+                value *= 10_000
+                rest = match.group("rest")  # "3万8" = 38000
+                if rest and value.is_integer():
+                    value += int(rest) * 1000
+            elif unit.startswith("千"):
+                value *= 1_000
+    if value is None:
+        return None
+    return round(-value if match.group("sign") else value, 2)
+
+
+def _colloquial(raw: str) -> str:
+    """A trailing digit after 万, 千 or 百 counts in the next unit down, as people say it:
+    "两万五" is 两万五千, "三万八千六" is 三万八千六百.
+
+    >>> _colloquial("两万五"), _colloquial("三万八千六"), _colloquial("一万零五"), _colloquial("五百")
+    ('两万五千', '三万八千六百', '一万零五', '五百')
+    """
+    if len(raw) >= 3 and raw[-1] in _CN_DIGIT and raw[-2] in _NEXT_UNIT:
+        return raw + _NEXT_UNIT[raw[-2]]
+    return raw
 
 
 def percent(text: str) -> float | None:

@@ -48,11 +48,12 @@ def money(text: str) -> list[Amount]:
     a plain-language error: nothing here converts it."""
     found = []
     for match in quantities.AMOUNT.finditer(text):
-        if _FOREIGN.match(text[match.end() :]) or _FOREIGN.match(text[match.end("unit") :]):
-            raise CalculationError("这里只能按人民币（元）计算，请把金额换算成人民币后再问。")
-        values = quantities.amounts(match.group(0))
-        if not values:
+        value = quantities.amount_of(match)
+        if value is None:
             continue
+        unit_end = match.end("unit") if match.group("unit") else match.end()
+        if _FOREIGN.match(text[match.end() :]) or _FOREIGN.match(text[unit_end:]):
+            raise CalculationError("这里只能按人民币（元）计算，请把金额换算成人民币后再问。")
         before = text[max(0, match.start() - 10) : match.start()]
         after = text[match.end() : match.end() + 6]
         # The nearest cue before the amount decides; "自己出/自付" right after it counts too.
@@ -63,7 +64,7 @@ def money(text: str) -> list[Amount]:
         role: Role = max(cues)[1] if cues else "unknown"
         if re.match(r"^\s*(元)?\s*(自己|个人)(出|付|掏|承担|负担)|^\s*(元)?\s*自付", after):
             role = "self_paid"
-        found.append(Amount(values[0], role, match.start(), match.end()))
+        found.append(Amount(value, role, match.start(), match.end()))
     return found
 
 

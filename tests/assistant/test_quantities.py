@@ -40,3 +40,23 @@ def test_dates_absolute_relative_and_impossible():
     assert dates("2025年底前", today) == [date(2025, 12, 31)]
     with pytest.raises(CalculationError, match="2 月只有 29 天"):
         dates("2月30日", today)
+
+
+@pytest.mark.parametrize(
+    "text, yuan",
+    [
+        ("自付了两万五", 25_000),  # the trailing 五 counts in 千, as people say it
+        ("两万五千元", 25_000),  # not 两万五 × 千
+        ("三万八千六", 38_600),
+        ("三万八千六百元", 38_600),
+        ("一万二", 12_000),
+        ("两千五", 2_500),
+        ("一万零五元", 10_005),
+    ],
+)
+def test_chinese_amounts_are_read_as_said(text, yuan):
+    assert amounts(text) == [yuan]
+
+
+def test_a_chinese_numeral_without_a_money_unit_is_no_amount():
+    assert amounts("三明第三阶段十四五规划") == []
