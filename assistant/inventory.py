@@ -122,7 +122,8 @@ def answer_text(listing: Listing, total: int, shown: int = SHOWN) -> str:
     head = f"已收录{listing.scope}印发的{noun}" if listing.scope else f"已收录的{noun}"
     lines = [f"{head}共 {len(listing.documents)} 份（按成文日期从新到旧）："]
     for number, document in enumerate(listing.documents[:shown], start=1):
-        facts = "，".join(filter(None, (document.doc_number, document.issuer, document.date.isoformat() if document.date else None)))
+        code = document.canonical_number or document.doc_number  # one bracket style throughout
+        facts = "，".join(filter(None, (code, document.issuer, document.date.isoformat() if document.date else None)))
         lines.append(f"{number}. 《{document.title}》" + (f"（{facts}）" if facts else ""))
     if len(listing.documents) > shown:
         lines.append(f"……其余 {len(listing.documents) - shown} 份可以在“文件库”中查看和筛选。")

@@ -14,6 +14,7 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported anywhere below
 
+import re  # noqa: E402
 import sys  # noqa: E402
 import traceback  # noqa: E402
 from datetime import date  # noqa: E402
@@ -71,6 +72,7 @@ table.library { border-collapse: collapse; width: 100%; font-size: .92em; }
 table.library th, table.library td { border-bottom: 1px solid var(--border-color-primary); padding: .3em .5em;
                                      text-align: left; vertical-align: top; }
 table.library th { background: var(--background-fill-secondary); position: sticky; top: 0; }
+table.library { min-width: 44rem; }  /* on a phone the table scrolls in its box, not one character per line */
 .other-form { color: #57606a; }
 /* Gradio's orange (primary buttons, the selected tab) is 2.8:1 against white; this orange is 5.2:1 (WCAG AA). */
 :root, .dark { --color-accent: #c2410c; --button-primary-background-fill: #c2410c; --button-primary-background-fill-hover: #9a3412;
@@ -115,6 +117,12 @@ ON_LOAD = """() => {
     return write(text);
   };
   clipboard.__plain = true;
+}"""
+
+
+# After 👍/👎: bring the optional comment box into view (it opens under the chat).
+SHOW_COMMENT = """() => {
+  setTimeout(() => document.querySelector('#feedback-comment textarea')?.scrollIntoView({block: 'center', behavior: 'instant'}), 50);
 }"""
 
 
@@ -233,6 +241,14 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     show_label=False,
                     autoscroll=False,  # SHOW_LATEST brings the new reply's first line into view instead
                 )
+                # Opens right under the conversation after 👍/👎, where the rated reply is.
+                comment = gr.Textbox(
+                    label="谢谢评价！想补充说明吗？（可选，例如哪里不对、应该引用哪一条）",
+                    visible=False,
+                    max_lines=3,
+                    elem_id="feedback-comment",
+                    submit_btn="提交说明",
+                )
                 question = gr.Textbox(
                     label="问题",
                     placeholder="例如：" + EXAMPLES[0],
@@ -270,13 +286,6 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     None, js=SHOW_LATEST
                 )
                 rated = gr.State(None)
-                comment = gr.Textbox(
-                    label="谢谢评价！想补充说明吗？（可选，例如哪里不对、应该引用哪一条）",
-                    visible=False,
-                    max_lines=3,
-                    elem_id="feedback-comment",
-                    submit_btn="提交说明",
-                )
                 go = gr.State(False)
                 chatbot.option_select(pick, inputs=[turns], outputs=[question, go], api_visibility="private", queue=False).then(
                     send_picked, inputs=[question, as_of, turns, go], outputs=outputs, api_visibility="private", concurrency_id="ask"
@@ -284,7 +293,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 chatbot.retry(retry, inputs=[as_of, turns], outputs=outputs, api_visibility="private", concurrency_id="ask").then(
                     None, js=SHOW_LATEST
                 )
-                chatbot.like(rate, inputs=[turns], outputs=[rated, comment], api_visibility="private", queue=False)
+                chatbot.like(rate, inputs=[turns], outputs=[rated, comment], api_visibility="private", queue=False).then(
+                    None, js=SHOW_COMMENT
+                )
                 comment.submit(explain, inputs=[rated, comment], outputs=[comment], api_visibility="private", queue=False)
                 reset.click(clear, outputs=outputs, api_visibility="private", queue=False)
                 chatbot.clear(clear, outputs=outputs, api_visibility="private", queue=False)  # its own trash icon
@@ -410,8 +421,8 @@ def create_server(assistant: Assistant) -> fastapi.FastAPI:
         if not doc_id.strip("/"):
             return HTMLResponse(render.library_page(list(documents.values())))
         found = documents.get(doc_id)
-        if found is None:  # the number as printed elsewhere: 闽政[2022]24号 for 闽政〔2022〕24号
-            wanted = canonical_number(doc_id)
+        if found is None:  # the number as printed elsewhere: 闽政[2022]24号, 闽政（2022）24号 for 闽政〔2022〕24号
+            wanted = canonical_number(re.sub(r"[（(【［\[]\s*(\d{4})\s*[）)】］\]]", r"〔\1〕", doc_id))
             same = [d for d in documents.values() if d.canonical_number == wanted or d.doc_id == wanted]
             if len(same) == 1:
                 return RedirectResponse(render.doc_url(same[0].doc_id, quoted=hl), status_code=307)

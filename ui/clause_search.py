@@ -107,10 +107,13 @@ def search(assistant: Assistant, query: str, wanted: ClauseFilter = ClauseFilter
         return Results(tuple(direct), note)
     seen = {f.clause.clause_id for f in direct}
     hits = []
-    for hit in assistant.searcher.search(words, k=k + len(direct), doc_ids=scope):
+    ranked = assistant.searcher.search(words, k=k + len(direct), doc_ids=scope)
+    for hit in ranked:
         clause = assistant.index.clauses[hit.clause_id]
         if hit.clause_id not in seen and clause.doc_id in allowed_ids:
             hits.append(Found(clause, assistant.index.documents[clause.doc_id]))
+    if hits and not direct and not any(hit.lexical for hit in ranked):
+        note += "没有条款包含这些字词，下面只是意思上最接近的条款，仅供参考。"
     return Results(tuple(direct + hits)[: max(k, len(direct))], note)
 
 
@@ -186,6 +189,9 @@ def search_tab(assistant: Assistant) -> None:
     documents = sorted(assistant.index.documents.values(), key=lambda d: (d.date or date.min, d.doc_id), reverse=True)
 
     def show(query, doc_id, issuer, since_text, until_text, on_text, in_force) -> str:
+        problems = [p for p in check_search(query, doc_id, issuer, since_text, until_text, on_text, in_force) if p]
+        if problems:  # the boxes say so too
+            return f"<p class='calc-error'>{html.escape('；'.join(problems))}</p>"
         on = (parse_date(on_text) if (on_text or "").strip() else date.today()) if in_force else None
         wanted = ClauseFilter(doc_id or ANY, issuer or ANY, optional_date(since_text), optional_date(until_text), on)
         return results_html(search(assistant, query or "", wanted), terms_of(assistant, query or ""))
@@ -207,8 +213,10 @@ def search_tab(assistant: Assistant) -> None:
     out = gr.HTML(elem_id="search-results")
     inputs = [query, document, issuer, since, until, on, in_force]
     run = dict(fn=show, inputs=inputs, outputs=out, validator=validator(check_search), api_visibility="private", concurrency_id="ask")
-    query.submit(**run)
-    go.click(**run)
+    # The old hits are cleared first: a refused query must not leave them standing as its answer.
+    clear = dict(fn=lambda: "", outputs=out, queue=False, api_visibility="private")
+    query.submit(**clear).then(**run)
+    go.click(**clear).then(**run)
 
 
 def _document_label(document: Document) -> str:

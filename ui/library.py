@@ -81,7 +81,8 @@ def choices(documents: list[Document], attribute: str, everything: str) -> list[
 
 
 def library_html(found: list[Document], states: dict[str, str], on: date, total: int) -> str:
-    """The documents as a table; a state no document text decides is said as such."""
+    """The documents as a table; a state no document text decides is said as such. ``total``
+    counts documents; a note the gazette prints (kind 说明) is listed but counted apart."""
     rows = "\n".join(
         "<tr>"
         f"<td>{_number_html(d)}</td>"
@@ -94,7 +95,9 @@ def library_html(found: list[Document], states: dict[str, str], on: date, total:
         for d in found[:SHOWN]
     )
     shown = f"，显示最新的 {SHOWN} 份，请用筛选缩小范围" if len(found) > SHOWN else ""
-    head = f"<p class='library-count'>共 {total} 份文件，符合条件 {len(found)} 份{shown}。</p>"
+    notes = sum(1 for d in found if d.kind == "说明")
+    matched = f"符合条件 {len(found) - notes} 份" + (f"，另有公报附载的说明 {notes} 则" if notes else "")
+    head = f"<p class='library-count'>共 {total} 份文件，{matched}{shown}。</p>"
     if not found:
         return head + "<p>没有符合条件的文件，请放宽筛选条件。</p>"
     return (
@@ -128,10 +131,13 @@ def library_tab(documents: list[Document], register: validity.Register) -> None:
     from ui.fields import validator
 
     def show(words, issuer, kind, since_text, until_text, on_text, state) -> str:
+        problems = [p for p in check_filters(words, issuer, kind, since_text, until_text, on_text, state) if p]
+        if problems:  # the boxes say so too; the table must not stay as if it answered
+            return f"<p class='calc-error'>{html.escape('；'.join(problems))}</p>"
         on = parse_date(on_text) if (on_text or "").strip() else date.today()
         states = validity.states_on(register, on)
         wanted = DocumentFilter(words or "", issuer or ANY, kind or ANY, optional_date(since_text), optional_date(until_text), state or ANY)
-        return library_html(matching(documents, states, wanted), states, on, len(documents))
+        return library_html(matching(documents, states, wanted), states, on, sum(1 for d in documents if d.kind != "说明"))
 
     gr.Markdown("按文号、标题、发文机关、文种和成文日期筛选已收录的文件；“是否有效”按所选日期和文件自身的施行、有效期规定判断。")
     with gr.Row():
@@ -146,7 +152,7 @@ def library_tab(documents: list[Document], register: validity.Register) -> None:
         go = gr.Button("筛选", variant="primary", elem_id="library-filter", scale=0, min_width=100)
     table = gr.HTML(value=lambda: show("", ANY, ANY, "", "", "", ANY), elem_id="library-table")
     inputs = [words, issuer, kind, since, until, on, state]
-    refresh = dict(fn=show, inputs=inputs, outputs=table, validator=validator(check_filters), queue=False, api_visibility="private")
+    refresh = dict(fn=show, inputs=inputs, outputs=table, validator=validator(check_filters), api_visibility="private")
     for box in (issuer, kind, state):
         box.change(**refresh)
     for box in (words, since, until, on):

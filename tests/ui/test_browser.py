@@ -138,6 +138,7 @@ def test_a_dislike_with_a_comment_is_stored(server_url, browser, real_config):
     dislike.last.click()
     comment = page.locator("#feedback-comment textarea")
     expect(comment).to_be_visible(timeout=15_000)
+    expect(comment).to_be_in_viewport()  # opens by the rated reply, not below the examples
     comment.fill("保费写得不够清楚，请回电13800138000")
     comment.press("Enter")
     expect(comment).to_be_hidden(timeout=15_000)

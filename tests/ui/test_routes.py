@@ -38,8 +38,9 @@ def test_the_library_lists_every_document_with_a_link(client):
     assert page.index(render.doc_url("闽政办〔2022〕45号")) > page.index(render.doc_url("明政办规〔2023〕4号"))
 
 
-def test_a_number_printed_with_other_brackets_finds_its_document(client):
-    response = client.get("/doc/" + quote("闽政[2022]24号", safe=""), follow_redirects=False)
+@pytest.mark.parametrize("printed", ["闽政[2022]24号", "闽政（2022）24号", "闽政(2022)24号", "闽政【2022】24号"])
+def test_a_number_printed_with_other_brackets_finds_its_document(client, printed):
+    response = client.get("/doc/" + quote(printed, safe=""), follow_redirects=False)
     assert response.status_code == 307
     assert response.headers["location"] == render.doc_url("闽政〔2022〕24号")
     assert client.get("/doc/" + quote("闽政[2022]24号", safe="")).status_code == 200

@@ -135,3 +135,16 @@ def test_validity_before_a_document_was_issued():
     early = validity.status(entry, date(2022, 1, 1))
     assert early.value == "尚未施行" and "还没有印发" in early.steps[-1]
     assert validity.status(entry, date(2023, 1, 1)).value == "未载明"
+
+
+def test_a_query_no_clause_contains_says_the_hits_are_only_near(staff_assistant):
+    results = search.search(staff_assistant, "asdfgh")
+    assert "没有条款包含这些字词" in results.note
+    assert "没有条款包含这些字词" not in search.search(staff_assistant, "差评整改").note
+
+
+def test_the_library_counts_documents_and_the_gazettes_note_apart(staff_assistant):
+    documents = _documents(staff_assistant)
+    states = validity.states_on(staff_assistant.validity, date(2024, 6, 1))
+    page = library.library_html(library.matching(documents, states, DocumentFilter()), states, date(2024, 6, 1), 18)
+    assert "共 18 份文件，符合条件 18 份，另有公报附载的说明 1 则。" in page
