@@ -46,6 +46,13 @@ def test_on_a_phone_a_clarifying_question_offers_its_answers_and_the_inputs_come
     expect(page.locator("#chat .understood").last).to_contain_text("医保报销后自付：38,600 元")
     expect(page.locator("#chat .understood").last).to_contain_text("特定既往症：无")
     assert page.locator("#chat").get_by_role("button", name="有", exact=True).count() == 0  # old buttons are gone
+    nested = page.evaluate(
+        """() => [...document.querySelectorAll('#chat, #chat *')].filter(e => {
+             const style = getComputedStyle(e);
+             return ['auto', 'scroll'].includes(style.overflowY) && e.scrollHeight > e.clientHeight + 2;
+           }).length"""
+    )
+    assert nested == 0, "the conversation scrolls inside the scrolling page"
     shot(page, "chat-phone-calculation", full_page=False)
     page.locator("#chat").get_by_role("button", name="修改条件").click()
     expect(page.locator("#question textarea")).to_have_value(re.compile("3.86万.*没有|没有.*3.86万"), timeout=15_000)
