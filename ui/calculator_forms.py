@@ -56,8 +56,14 @@ def _safely(compute: Callable[[], Calculation | Clarification], cite: Cite | Non
     except AssistantError as error:
         return f"<p class='calc-error'>{html.escape(str(error))}</p>"
     if isinstance(result, Clarification):
-        return f"<p class='calc-question'>{html.escape(result.question)}</p>"
+        box = FORM_BOXES.get(result.field)
+        where = f"请在“{box}”一栏填写后再算。" if box else ""
+        return f"<p class='calc-question'>{html.escape(result.question + where)}</p>"
     return calculation_html(result, cite)
+
+
+# The box of a form that answers what a calculator asks for (its question is asked in chat words).
+FORM_BOXES = {"participation_rate": "全市参保率", "drug_class": "肿瘤药品类别", "preexisting": "人群"}
 
 
 def _run(name: str, inputs: dict) -> Calculation | Clarification:

@@ -123,3 +123,9 @@ def test_an_illness_the_plan_does_not_name_is_said_under_the_box_not_dropped():
     assert problem.startswith("没有认出“慢组肺”属于特定既往症") and "慢性阻塞性肺病" in problem
     assert _payout_check(conditions="慢阻肺、冠心病")[3] is None
     assert "高血压" in _payout_check(conditions="高血压 和 慢阻肺")[3]
+
+
+def test_a_value_the_calculator_still_needs_points_to_its_box():
+    html = forms.payout_result("inpatient_in_area", 300000, "preexisting", "", False, None, 0, 0, 0, None)
+    assert "calc-question" in html and "参保率" in html and "请在“全市参保率”一栏填写后再算。" in html
+    assert "计算结果" not in html
