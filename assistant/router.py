@@ -30,6 +30,7 @@ _HOME_CITY = "三明市"  # the 统筹区 of 三明普惠医联保
 _HOW_MUCH = re.compile(r"多少|几成|几万|几千|怎么算|算一下|计算|能拿回|能拿多少")
 _MEDICAL = re.compile(r"看病|住院|医药费|医疗费|药费|门诊|手术|开刀|治病|就医")
 _AMOUNT_QUESTION = "请问医保（含大病保险）报销后，您自己负担的合理医疗费用是多少元？例如：自付3.86万元。"
+_AMOUNT_WHICH = "您说的{written}是看病的总花费，还是医保（含大病保险）报销后自己负担的部分？普惠医联保按报销后自付的金额计算，请告诉我这个金额，例如：自付2万元。"
 _AMOUNT_AMBIGUOUS = "您提到了几笔金额，我不确定哪一笔是医保报销后自己负担的部分。请告诉我报销后自付的金额，例如：自付2万元。"
 _OUTPATIENT = re.compile(r"门诊特殊病种|门特|特殊病种|门诊特病|慢特病")
 _TUMOUR_DRUG = re.compile(r"肿瘤药|抗癌药|靶向药|化疗药|恶性肿瘤药品|特药")
@@ -183,7 +184,7 @@ class Router:
                 if routed is not None:
                     return routed
         except payout.NeedsInput as needed:
-            return Routed("payout", clarification=_asking(Clarification(needed.field, needed.question), answers))
+            return Routed("payout", clarification=_asking(Clarification(needed.field, needed.question, needed.choices), answers))
         except CalculationError as error:
             return Routed("error", problem=str(error))
         return None
@@ -206,6 +207,9 @@ class Router:
                 return None  # "普通门诊能报销吗" asks whether, not how much: the clauses answer it
             if not amounts and _PARAMETER_ASK.search(text):
                 return None  # "按多少比例赔", "最高能赔多少": the rule's own figure, quoted from its clause
+            if len(amounts) == 1:  # one amount, called what the bill came to: is it before or after 医保?
+                written = text[amounts[0].start : amounts[0].end]
+                raise payout.NeedsInput("amount", _AMOUNT_WHICH.format(written=written), (f"报销后自付{written}",))
             raise payout.NeedsInput("amount", _AMOUNT_QUESTION if not amounts else _AMOUNT_AMBIGUOUS)
         liability = _liability(text)
         history_text = _DRUG_WORDS.sub("", text + " " + answers.get("preexisting", ""))

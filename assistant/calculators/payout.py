@@ -43,12 +43,14 @@ DRUG_CLASSES = ("A", "B", "C")
 
 
 class NeedsInput(CalculationError):
-    """An input the calculation cannot do without; ``question`` is what to ask the user."""
+    """An input the calculation cannot do without; ``question`` is what to ask the user, and
+    ``choices`` the replies that would answer it (offered as buttons)."""
 
-    def __init__(self, field: str, question: str):
+    def __init__(self, field: str, question: str, choices: tuple[str, ...] = ()):
         super().__init__(question)
         self.field = field
         self.question = question
+        self.choices = choices
 
 
 @dataclass(frozen=True)

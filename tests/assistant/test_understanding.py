@@ -202,3 +202,13 @@ def test_quick_replies_reach_the_value_they_name():
     assert inside.inputs["liability"] == "inpatient_in_area" and outside.inputs["liability"] == "inpatient_out_of_area"
     assert ("医保报销后自付", "38,600 元") in inside.understood and ("特定既往症", "无") in inside.understood
     assert "3.86万" in inside.restated and "在三明市内住院" in inside.restated
+
+
+def test_one_amount_called_a_bill_is_asked_about_by_name_with_a_reply_button():
+    question = "我住院花了3.86万，医保报完自付的，能赔多少"
+    first = route(question)
+    assert first.clarification.field == "amount"
+    assert "您说的3.86万是看病的总花费" in first.clarify and "几笔金额" not in first.clarify
+    assert first.clarification.choices == ("报销后自付3.86万",)
+    reply = route(first.clarification.choices[0], [("user", question), ("assistant", first.clarify)])
+    assert reply.clarification is not None and reply.clarification.field != "amount"
