@@ -30,3 +30,20 @@ def shot(page, name: str, full_page: bool = True) -> Path:
     page.screenshot(path=str(path), full_page=full_page)
     print(f"\nscreenshot: {path}")
     return path
+
+
+def ask_next(page, text: str) -> None:
+    """Send one more question once the last answer is in. A box still holding the text did not
+    send it (the page was finishing the previous reply): Enter is pressed again then."""
+    from playwright.sync_api import expect
+
+    box = page.locator("#question textarea")
+    expect(box).to_be_editable(timeout=90_000)  # the first load of a busy machine can be slow
+    page.wait_for_timeout(500)
+    box.fill(text)
+    box.press("Enter")
+    try:
+        expect(box).to_have_value("", timeout=20_000)
+    except AssertionError:
+        box.press("Enter")
+    expect(page.locator("#chat .user-text").last).to_have_text(text, timeout=30_000)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.ui.pages import PHONE, open_and_ask, shot
+from tests.ui.pages import PHONE, ask_next, open_and_ask, shot
 
 pytestmark = pytest.mark.integration
 
@@ -68,8 +68,7 @@ def test_a_payout_lists_each_source_once_without_internal_names(server_url, brow
     labels = [re.sub(r"^\[\d+\]\s*", "", s) for s in summaries]
     assert summaries and len(labels) == len(set(labels)), summaries
     assert all(len(s) < 80 for s in summaries), summaries  # short name, number and section, not the 40-character title twice
-    page.locator("#question textarea").fill("高峰期每小时来60人，每人平均办10分钟，希望平均等5分钟，要开几个窗口？")
-    page.locator("#question textarea").press("Enter")
+    ask_next(page, "高峰期每小时来60人，每人平均办10分钟，希望平均等5分钟，要开几个窗口？")
     _reply(page, 2)
     # No internal key: no snake_case name, and none of the calculators' keys, glued to Chinese or not.
     leaked = re.findall(r"(?<![A-Za-z])(?:[a-z]+(?:_[a-z]+)+|police|general|level|window|phase|role|group|all)(?![A-Za-z])", page.locator("#chat").inner_text())
