@@ -33,13 +33,14 @@ _REPEALS = re.compile(r"(《[^》]{2,60}》\s*[（(]?\s*([\u4e00-\u9fff]{1,8}\s*
 
 
 def canonical_number(printed: str) -> str:
-    """Normalise a printed document number for matching: 〔〕 brackets, no spaces.
+    """Normalise a printed document number for matching: 〔〕 around its year, no spaces.
 
-    >>> canonical_number("闽政[2022]23号")
-    '闽政〔2022〕23号'
+    >>> canonical_number("闽政[2022]23号"), canonical_number("闽政（2022）24号"), canonical_number("闽政【2022】 22号")
+    ('闽政〔2022〕23号', '闽政〔2022〕24号', '闽政〔2022〕22号')
     """
     text = re.sub(r"\s+", "", printed)
-    return text.replace("[", "〔").replace("]", "〕").replace("［", "〔").replace("］", "〕")
+    text = text.replace("[", "〔").replace("]", "〕").replace("［", "〔").replace("］", "〕")
+    return re.sub(r"[（(【]((?:19|20)\d{2})[）)】]", r"〔\1〕", text)
 
 
 def parse_cn_date(text: str) -> date | None:

@@ -14,7 +14,6 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported anywhere below
 
-import re  # noqa: E402
 import sys  # noqa: E402
 import traceback  # noqa: E402
 from datetime import date  # noqa: E402
@@ -422,7 +421,7 @@ def create_server(assistant: Assistant) -> fastapi.FastAPI:
             return HTMLResponse(render.library_page(list(documents.values())))
         found = documents.get(doc_id)
         if found is None:  # the number as printed elsewhere: 闽政[2022]24号, 闽政（2022）24号 for 闽政〔2022〕24号
-            wanted = canonical_number(re.sub(r"[（(【［\[]\s*(\d{4})\s*[）)】］\]]", r"〔\1〕", doc_id))
+            wanted = canonical_number(doc_id)
             same = [d for d in documents.values() if d.canonical_number == wanted or d.doc_id == wanted]
             if len(same) == 1:
                 return RedirectResponse(render.doc_url(same[0].doc_id, quoted=hl), status_code=307)

@@ -9,12 +9,12 @@ linked to its page, issuer, date, kind, state on the chosen date). The states co
 from __future__ import annotations
 
 import html
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 from assistant.calculators import validity
+from ingest.metadata import canonical_number
 from ingest.types import Document
 from ui import render
 from ui.fields import date_problem, optional_date, parse_date
@@ -46,9 +46,9 @@ def number_forms(number: str | None) -> tuple[str, ...]:
     """
     if not number:
         return ()
-    if not any(bracket in number for bracket in "〔[【［"):
+    core = canonical_number(number)
+    if "〔" not in core:
         return (number,)
-    core = re.sub(r"[\[【［]", "〔", re.sub(r"[\]】］]", "〕", number))
     return (core, core.replace("〔", "[").replace("〕", "]"))
 
 
