@@ -13,10 +13,11 @@ import yaml
 from ingest.errors import CorpusError
 from ingest.gazette import IssueLayout, parse_issue
 from ingest.regulations import is_regulation_file, parse_regulation
+from ingest.table_layout import load_layouts
 from ingest.types import ParsedSource
 
 MANIFEST = "manifest.yaml"
-_ENTRY_KEYS = {"issue_id", "publisher", "issue", "date", "file", "sha256", "layout", "furniture", "furniture_patterns"}
+_ENTRY_KEYS = {"issue_id", "publisher", "issue", "date", "file", "sha256", "layout", "furniture", "furniture_patterns", "tables"}
 _REQUIRED = {"issue_id", "publisher", "issue", "file", "sha256", "layout"}
 
 
@@ -85,6 +86,7 @@ def _from_manifest(corpus_dir: Path, manifest: Path) -> Iterator[SourceFile]:
             furniture=tuple(entry.get("furniture") or ()),
             furniture_patterns=tuple(entry.get("furniture_patterns") or ()),
             issue_date=issue_date,
+            tables=load_layouts(corpus_dir / entry["tables"]) if entry.get("tables") else (),
         )
         yield SourceFile(path, entry["file"], actual, layout)
 

@@ -18,6 +18,7 @@ from ingest.errors import CorpusError
 from ingest.metadata import DATE_LINE, DOC_NUMBER, ORDER_NUMBER, canonical_number, kind_of, parse_cn_date, read_validity
 from ingest.numbering import find_marker
 from ingest.segmentation import Segmenter
+from ingest.table_layout import TableLayout, apply_layouts
 from ingest.types import Clause, Document, Span, content_hash
 
 # Any government's issuer line, order head and signer, not only the two issues we ship.
@@ -39,6 +40,7 @@ class IssueLayout:
     furniture: tuple[str, ...] = ()
     furniture_patterns: tuple[str, ...] = ()
     issue_date: object = None
+    tables: tuple[TableLayout, ...] = ()  # flattened tables laid out from the printed page
 
 
 @dataclass
@@ -73,7 +75,7 @@ def parse_issue(source: str, layout: IssueLayout, source_name: str, sha256: str)
         for document, doc_clauses in built:
             documents.append(document)
             clauses.extend(doc_clauses)
-    return documents, clauses
+    return documents, apply_layouts(layout.tables, documents, clauses, source_name)
 
 
 def without_furniture(source: str, layout: IssueLayout) -> str:

@@ -32,7 +32,7 @@ from ingest.errors import CorpusError, IndexMissingError
 from ingest.tokenizer import ChineseTokenizer
 from ingest.types import Chunk, Clause, Document
 
-PARSER_VERSION = "2026.12.01-3"  # bump when parsing or chunking changes what clauses look like
+PARSER_VERSION = "2026.12.01-5"  # bump when parsing or chunking changes what clauses look like
 COLLECTION = "clauses"
 # Generous HNSW settings: the graph is small, and with the defaults an isolated clause
 # (the one note closing the Fujian issue) was missed by a freshly built in-memory graph.

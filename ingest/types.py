@@ -94,6 +94,41 @@ class Document:
 
 
 @dataclass(frozen=True)
+class TableCell:
+    """One cell of a laid-out table: its text as printed (line breaks kept), a heading or data, its spans."""
+
+    text: str
+    header: bool = False
+    rows: int = 1
+    cols: int = 1
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "header": self.header, "rows": self.rows, "cols": self.cols}
+
+
+@dataclass(frozen=True)
+class TableGrid:
+    """A table the source flattened, laid out again from the printed page (see ingest.table_layout).
+
+    ``start``/``end`` are where the table's words begin and end in the clause's text, so a reader
+    can show the text before and after it; ``note`` says what the layout could not decide.
+    """
+
+    rows: tuple[tuple[TableCell, ...], ...]
+    start: int
+    end: int
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return {"rows": [[c.to_dict() for c in row] for row in self.rows], "start": self.start, "end": self.end, "note": self.note}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TableGrid:
+        rows = tuple(tuple(TableCell(**cell) for cell in row) for row in data["rows"])
+        return cls(rows=rows, start=data["start"], end=data["end"], note=data.get("note", ""))
+
+
+@dataclass(frozen=True)
 class Clause:
     """The unit people cite: an article, a numbered item or task, or a table row.
 
@@ -104,7 +139,8 @@ class Clause:
     what a reader needs to understand a table row (its header) and is indexed, not
     quoted. ``flags`` say what a reader should know about the text itself: a
     "table_not_recovered" clause holds a table its source flattened into one cell per
-    line, kept in reading order because its rows could not be rebuilt.
+    line, kept in reading order because its rows could not be rebuilt; a "table_laid_out"
+    one has the same text plus ``table``, its grid written down from the printed page.
     """
 
     clause_id: str
@@ -117,6 +153,7 @@ class Clause:
     context: str = ""
     ordinal: int = 0
     flags: tuple[str, ...] = ()  # e.g. "table_not_recovered": a table the source flattened to one cell per line
+    table: TableGrid | None = None
 
     @property
     def section(self) -> str:
@@ -134,6 +171,7 @@ class Clause:
             "context": self.context,
             "ordinal": self.ordinal,
             "flags": list(self.flags),
+            **({"table": self.table.to_dict()} if self.table else {}),
         }
 
     @classmethod
@@ -149,6 +187,7 @@ class Clause:
             context=data["context"],
             ordinal=data["ordinal"],
             flags=tuple(data.get("flags", ())),
+            table=TableGrid.from_dict(data["table"]) if data.get("table") else None,
         )
 
 

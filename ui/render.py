@@ -17,7 +17,7 @@ from datetime import date
 from urllib.parse import quote
 
 from assistant.types import Answer, Citation
-from ingest.types import Clause, Document
+from ingest.types import Clause, Document, TableCell
 
 DOC_ROUTE = "/doc"
 
@@ -278,7 +278,7 @@ section.clause:target, tr.clause:target { background: #fff8c5; border-left-color
 mark.quoted { background: #ffd33d; color: inherit; padding: 0 .1em; border-radius: 2px; }
 details.contents { background: #f6f8fa; padding: .4rem 1rem; border-radius: 6px; margin: .8rem 0; }
 details.contents summary { cursor: pointer; font-weight: 600; }
-section.table { margin: .8rem 0; overflow-x: auto; }
+section.table, div.table { margin: .8rem 0; overflow-x: auto; }
 section.table h2 { font-size: 1rem; color: #57606a; }
 table.rows { border-collapse: collapse; font-size: .9rem; }
 table.rows th, table.rows td { border: 1px solid #d0d7de; padding: .25rem .45rem; vertical-align: top; text-align: left; }
@@ -378,10 +378,38 @@ def _clauses_html(clauses: list[Clause], quoted: str | None = None) -> str:
             f"<h2>{html.escape(clause.section or '正文')}"
             f' <a class="permalink" href="#{clause_anchor(clause.clause_id)}" title="本条的固定链接" aria-label="本条的固定链接">#</a></h2>'
             + ('<p class="note">此处原文是表格，提取的文本把它拆成了一格一行，行列未能还原，请以公报原件为准。</p>' if "table_not_recovered" in clause.flags else "")
-            + f"<p>{marked_html(clause.text, quoted)}</p></section>"
+            + (_laid_out_html(clause, quoted) if clause.table else f"<p>{marked_html(clause.text, quoted)}</p>")
+            + "</section>"
         )
         index += 1
     return "\n".join(parts)
+
+
+def _laid_out_html(clause: Clause, quoted: str | None) -> str:
+    """A clause whose flattened table was laid out again: its text before, the grid, its text after."""
+    grid = clause.table
+    before, after = clause.text[: grid.start], clause.text[grid.end :]
+    squeezed_quote = re.sub(r"\s+", "", quoted or "")
+
+    def cell_html(cell: TableCell) -> str:
+        tag = "th" if cell.header else "td"
+        spans = (f' rowspan="{cell.rows}"' if cell.rows > 1 else "") + (f' colspan="{cell.cols}"' if cell.cols > 1 else "")
+        words = re.sub(r"\s+", "", cell.text)
+        content = text_html(cell.text)
+        if squeezed_quote and len(words) > 1 and words in squeezed_quote:
+            content = f'<mark class="quoted">{content}</mark>'
+        return f"<{tag}{spans}>{content}</{tag}>"
+
+    rows = "".join("<tr>" + "".join(cell_html(cell) for cell in row) + "</tr>" for row in grid.rows)
+    label = html.escape(clause.section or "表格", quote=True)
+    return (
+        (f"<p>{marked_html(before, quoted)}</p>" if before.strip() else "")
+        + '<p class="note">此处原文是表格，提取的文本把它拆成了一格一行；下表按公报原件的版式重新排列，表中文字与原文一致。'
+        + html.escape(grid.note)
+        + "</p>"
+        + f'<div class="table" tabindex="0" role="region" aria-label="{label}"><table class="rows"><tbody>{rows}</tbody></table></div>'
+        + (f"<p>{marked_html(after, quoted)}</p>" if after.strip() else "")
+    )
 
 
 def _table_key(row: Clause) -> tuple[str, ...]:

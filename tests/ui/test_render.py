@@ -283,6 +283,24 @@ def test_document_page_says_when_a_table_could_not_be_rebuilt():
     assert text.index("行列未能还原") < text.index("责任一")
 
 
+def test_a_laid_out_table_is_shown_as_a_grid_with_the_text_around_it():
+    from dataclasses import replace
+
+    from ingest.types import TableCell, TableGrid
+
+    text = "费用如下：\n责任一\n150万元\n其余不变。"
+    grid = TableGrid(rows=((TableCell("责任一", header=True, cols=2),), (TableCell("150万元"), TableCell("/"))), start=6, end=15, note="此格原文只印一格。")
+    clause = replace(_clause(["二"], ["二、待遇"], text, 1), table=grid, flags=("table_laid_out",))
+    markup = render.document_page(_document(), [clause], quoted="150万元")
+    page = _parse(markup)
+    assert [attrs.get("colspan") for tag, attrs in page.tags if tag == "th"] == ["2"]
+    assert re.findall(r"<td[^>]*>(.*?)</td>", markup) == ['<mark class="quoted">150万元</mark>', "/"]
+    text = page.text
+    assert text.index("费用如下") < text.index("按公报原件的版式重新排列") < text.index("责任一") < text.index("其余不变")
+    assert "此格原文只印一格。" in text and "行列未能还原" not in text
+    assert re.search(r'<div class="table" tabindex="0" role="region"[^>]*><table', markup)
+
+
 # -- answer states and the sources panel ---------------------------------------------
 
 
