@@ -66,7 +66,8 @@ class Segmenter:
         self.doc_id = doc_id
         self.kinds = ARTICLE_KINDS if article_mode else ITEM_KINDS
         self._source_text = source  # table cells are re-read from the source
-        self._pending_title: Paragraph | None = None
+        self._pending_title: Paragraph | None = None  # a title printed before "附件N"
+        self._title_after: Paragraph | None = None  # the title printed right after it
         self._stack: list[_Level] = []
         self._leaf: list[Paragraph] = []
         self._leaf_labels: tuple[str, ...] = ()
@@ -89,8 +90,7 @@ class Segmenter:
         if self.kinds is ARTICLE_KINDS:
             paragraphs = split_run_on_articles(paragraphs)
         for index, paragraph in enumerate(paragraphs):
-            following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
-            self._feed(paragraph, following)
+            self._feed(paragraph, paragraphs[index + 1 : index + 3])
         self._close_table()
         self._flush_leaf(keep_heading=True)
         for name, tail_paragraphs in tail:
@@ -100,7 +100,8 @@ class Segmenter:
 
     # -- outline -------------------------------------------------------------
 
-    def _feed(self, paragraph: Paragraph, following: Paragraph | None) -> None:
+    def _feed(self, paragraph: Paragraph, following: list[Paragraph]) -> None:
+        """Take one paragraph; ``following`` holds the next two, for titles printed before an attachment's number."""
         if paragraph.cells:
             self._feed_row(paragraph)
             return
@@ -110,6 +111,8 @@ class Segmenter:
             self._close_table()
         marker = self._outline_marker(paragraph)
         if marker is not None:
+            if marker.kind == "annex" and self._pending_title is None and following and _is_title(following[0]):
+                self._title_after = following[0]
             self._open_level(paragraph, marker)
             return
         if self._starts_closing(paragraph):
@@ -146,8 +149,9 @@ class Segmenter:
             self._tables_seen = 0  # each attachment numbers its own tables
         heading = heading_of(paragraph.text, marker)
         if marker.kind == "annex":
-            title = self._pending_title.text if self._pending_title else ""
-            heading = f"{marker.label} {title}".strip()
+            title = self._pending_title or self._title_after
+            self._title_after = None
+            heading = f"{marker.label} {title.text.strip() if title else ''}".strip()
         self._stack.append(_Level(marker.kind, marker.label, heading))
         self._leaf_labels = tuple(level.label for level in self._stack)
         self._leaf_path = tuple(level.heading for level in self._stack)
@@ -159,11 +163,17 @@ class Segmenter:
     def _starts_closing(self, paragraph: Paragraph) -> bool:
         return bool(self._stack) and not self._in_annex and bool(_CLOSING.match(paragraph.text))
 
-    def _is_title_of_next_annex(self, paragraph: Paragraph, following: Paragraph | None) -> bool:
-        if following is None:
+    def _is_title_of_next_annex(self, paragraph: Paragraph, following: list[Paragraph]) -> bool:
+        """A short line printed just before "附件2" is that attachment's title, unless the attachment
+        has its own title line right after its number: then the line ends the previous attachment
+        (a form's last row "□是 □否" before the next form's page)."""
+        if not following:
             return False
-        marker = find_marker(following.text)
-        return marker is not None and marker.kind == "annex" and is_bare_heading(paragraph.text, find_marker("一、"), limit=40)
+        marker = find_marker(following[0].text)
+        if marker is None or marker.kind != "annex" or not is_bare_heading(paragraph.text, find_marker("一、"), limit=40):
+            return False
+        after = following[1] if len(following) > 1 else None
+        return after is None or not _is_title(after)
 
     def _flush_leaf(self, keep_heading: bool = False) -> None:
         paragraphs = self._leaf
@@ -348,6 +358,11 @@ class Segmenter:
 
 _SENTENCE_STOP = re.compile(r"[。；！？!?;]")
 FLATTENED_RUN = 8  # consecutive cell-like lines that mark a flattened table
+
+
+def _is_title(paragraph: Paragraph) -> bool:
+    """A short line with no number and no cells: an attachment's or a table's title."""
+    return not paragraph.cells and find_marker(paragraph.text) is None and is_bare_heading(paragraph.text, find_marker("一、"), limit=40)
 
 
 def flattened_table(paragraphs: list[Paragraph]) -> bool:

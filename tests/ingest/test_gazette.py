@@ -82,6 +82,17 @@ def test_attachments_are_listed(parsed):
     assert documents["闽政办〔2022〕43号"].attachments == ("重点流域、海域及美丽海湾样板湾区名单", "入河入海排污口分类整治要求")
 
 
+def test_each_attachment_starts_at_its_number_and_is_named_by_its_title(parsed):
+    _, clauses, _ = parsed
+    forms = [c for c in clauses if c.doc_id == "明政办规〔2023〕6号" and c.kind == "annex"]
+    assert [c.section for c in forms][:3] == ["附件1 健康影响评估备案登记表", "附件2 健康影响评估筛选清单", "附件3 健康影响评估分析评估表"]
+    assert all(c.text.startswith(c.labels[0] + "\n") for c in forms)
+    # A form's last row ("□是 □否" before the next form's page) stays with its form.
+    assert forms[1].text.endswith("□否")
+    # A title printed before the number (a plain-text issue) still names the attachment.
+    assert any(c.section.startswith("附件2 入河入海排污口分类整治要求") for c in clauses if c.doc_id == "闽政办〔2022〕43号")
+
+
 def test_article_and_task_counts(parsed):
     _, clauses, _ = parsed
 
