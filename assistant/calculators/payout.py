@@ -120,6 +120,7 @@ def compute(request: PayoutRequest, params: dict[str, Parameter] | None = None) 
     ratio = _ratio(request, preexisting, column, params, trace, when)
     if ratio is None:
         trace.step("该人群在此项责任的赔偿比例印为“/”，即不予赔付。", params["ratios_preexisting"])
+        trace.warn(f"特定既往症人群不在“{LIABILITIES[request.liability]}”的保障范围内（表中赔偿比例印为“/”），所以赔付为 0 元。")
         return _result(request, 0.0, trace, params)
 
     deductible = params["deductibles_table"].at(when)[column]
