@@ -88,14 +88,37 @@ mark { background: #fff3a3; color: inherit; padding: 0 .1em; }
 
 # Gradio marks the empty chat's example buttons up as role="list" with buttons for items, which
 # screen readers announce wrongly (axe: aria-required-children); they are a group of buttons.
+# Two of its labels are English in every language (the chat log, the tabs' overflow button).
 EXAMPLES_ROLE = """
+  const labels = {'chatbot conversation': '对话记录', 'More tabs': '更多标签页'};
   new MutationObserver(() => {
     for (const list of document.querySelectorAll('#chat .examples[role="list"]')) {
       list.setAttribute('role', 'group');
       list.setAttribute('aria-label', '示例问题');
     }
+    for (const [english, chinese] of Object.entries(labels)) {
+      for (const el of document.querySelectorAll(`[aria-label="${english}"]`)) el.setAttribute('aria-label', chinese);
+    }
   }).observe(document.body, {childList: true, subtree: true});
 """
+
+# Gradio's own button labels, in Chinese whatever the browser's language: its zh-CN catalogue
+# lacks some ("Copy message"), and a browser set to another language would show English.
+GRADIO_LABELS = {
+    "chatbot.copy_message": "复制",
+    "chatbot.copied_message": "已复制",
+    "chatbot.retry": "重新回答",
+    "chatbot.like": "有帮助",
+    "chatbot.dislike": "没帮助",
+    "chatbot.clear": "清空对话",
+    "chatbot.edit": "修改",
+    "chatbot.undo": "撤销",
+    "chatbot.submit": "发送",
+    "chatbot.cancel": "取消",
+    "chatbot.complete": "完成",
+    "common.clear": "清空",
+    "common.complete": "完成",
+}
 
 # Run when the page loads. The chat's copy button copies a message's content, which is HTML: put
 # the plain text each reply carries (``render.plain_text``, in its hidden [data-plain] block) on
@@ -430,7 +453,8 @@ def create_server(assistant: Assistant) -> fastapi.FastAPI:
         return HTMLResponse(render.document_page(found, assistant.index.clauses_of(doc_id), quoted=quoted))
 
     # Routes above are matched first; the Gradio app takes everything else.
-    return gr.mount_gradio_app(server, build_app(assistant), path="/", css=CSS, js=ON_LOAD, footer_links=[])
+    labels = gr.I18n(**{locale: GRADIO_LABELS for locale in ("en", "zh-CN", "zh-TW", "zh")})
+    return gr.mount_gradio_app(server, build_app(assistant), path="/", css=CSS, js=ON_LOAD, footer_links=[], i18n=labels)
 
 
 def serve(config: Config) -> None:

@@ -115,6 +115,16 @@ def _tail(path: Path, chars: int = 4000) -> str:
 @pytest.fixture
 def browser(tmp_path):
     """A fresh headless Debian Chromium (Playwright persistent context with its own profile dir)."""
+    yield from _chromium(tmp_path, "zh-CN")
+
+
+@pytest.fixture
+def english_browser(tmp_path):
+    """The same, for a visitor whose browser is set to English."""
+    yield from _chromium(tmp_path, "en-US")
+
+
+def _chromium(tmp_path: Path, locale: str):
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium chromium-driver fonts-noto-cjk`.")
     from playwright.sync_api import sync_playwright
@@ -126,7 +136,7 @@ def browser(tmp_path):
             headless=True,
             args=CHROMIUM_ARGS,
             viewport={"width": 1200, "height": 1000},
-            locale="zh-CN",
+            locale=locale,
         )
         try:
             yield context

@@ -133,7 +133,7 @@ def test_a_dislike_with_a_comment_is_stored(server_url, browser, real_config):
     before = len(store.rows())
     page = open_and_ask(browser, server_url, "普惠医联保的保费是多少？")
     expect(page.locator("#chat .state").last).to_be_visible(timeout=120_000)
-    dislike = page.locator('#chat button[aria-label="踩"], #chat button[aria-label="Dislike"]')  # the browser's language
+    dislike = page.locator('#chat button[aria-label="没帮助"]')
     expect(dislike.last).to_be_visible(timeout=15_000)
     dislike.last.click()
     comment = page.locator("#feedback-comment textarea")
