@@ -34,7 +34,8 @@ _CLOSE = "〕]］)）】"
 _DOC_NUMBER = re.compile(
     rf"(?P<prefix>[\u4e00-\u9fff]{{1,12}})\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}})\s*[{re.escape(_CLOSE)}]\s*第?\s*(?P<n>\d{{1,4}})\s*号"
 )
-_ORDER = re.compile(rf"令\s*第\s*(?P<n>\d{{1,4}}|[{_CN}]+)\s*号|第\s*(?P<m>\d{{1,4}}|[{_CN}]+)\s*号\s*令")
+# 令第227号, 第227号令, and the everyday 227号令 (not the tail of a 文号: 〔2023〕5号令).
+_ORDER = re.compile(rf"令\s*第\s*(?P<n>\d{{1,4}}|[{_CN}]+)\s*号|第\s*(?P<m>\d{{1,4}}|[{_CN}]+)\s*号\s*令|(?<![〕\]）\d])(?P<k>\d{{1,4}})\s*号\s*令")
 _QUOTED_TITLE = re.compile(r"《([^》]{2,80})》")
 _SUFFIXES = ("实施细则", "实施办法", "实施条例", "办法", "条例", "规定", "方案", "意见", "通知", "细则", "规则", "决定", "批复", "规划", "措施", "计划")
 # Characters that say nothing about which document is meant.
@@ -182,7 +183,7 @@ class Catalogue:
                 unknown.append(written)
                 spans.append(match.span())
         for match in _ORDER.finditer(question):
-            number = _to_int(match.group("n") or match.group("m"))
+            number = _to_int(match.group("n") or match.group("m") or match.group("k"))
             hits = self._by_number.get(f"令{number}", []) if number else []
             if hits:
                 found += hits
@@ -349,12 +350,14 @@ def _core_title(title: str) -> str:
 
 
 def order_keys(text: str) -> set[str]:
-    """The orders a text cites, however written: "第228号令", "令第二百二十八号" → {"令228"}.
+    """The orders a text cites, however written: "第228号令", "228号令", "令第二百二十八号" → {"令228"}.
 
     >>> sorted(order_keys("福建省人民政府第228号令和令第二百二十七号"))
     ['令227', '令228']
+    >>> sorted(order_keys("227号令，不是明政办规〔2023〕5号令"))
+    ['令227']
     """
-    numbers = (_to_int(m.group("n") or m.group("m")) for m in _ORDER.finditer(text))
+    numbers = (_to_int(m.group("n") or m.group("m") or m.group("k")) for m in _ORDER.finditer(text))
     return {f"令{n}" for n in numbers if n}
 
 

@@ -83,6 +83,12 @@ def test_other_brackets_and_an_order_number_jump_too(staff_assistant):
     assert order.direct and "第十条" in order.clause.labels
 
 
+def test_a_section_the_document_lacks_is_said(staff_assistant):
+    results = search.search(staff_assistant, "227号令 第99条")
+    assert not any(f.direct for f in results.found)
+    assert "福建省人民政府令第227号中没有找到“第99条”" in results.note
+
+
 def test_a_number_the_corpus_lacks_is_said(staff_assistant):
     results = search.search(staff_assistant, "闽政〔2099〕1号 第三条")
     assert "已收录的文件中没有闽政〔2099〕1号" in results.note
