@@ -83,6 +83,8 @@ li.hit-direct { background: var(--background-fill-secondary); padding: .3em .5em
 .hit-text { margin-top: .2em; }
 mark { background: #fff3a3; color: inherit; padding: 0 .1em; }
 .calculation a, .hit a, .library a { color: var(--link-text-color); }
+/* A long choice (保险责任) ends in "…" before the arrow instead of running under it. */
+input[role="combobox"] { text-overflow: ellipsis; min-width: 0; }
 """
 
 
@@ -125,6 +127,13 @@ GRADIO_LABELS = {
 # the clipboard instead.
 ON_LOAD = """() => {
 """ + EXAMPLES_ROLE + """
+  // A picked choice longer than its box is shown from its start ("责任一：…"), not scrolled to its end.
+  document.addEventListener('change', (event) => {
+    if (event.target.matches?.('input[role="combobox"]')) setTimeout(() => { event.target.scrollLeft = 0; }, 0);
+  }, true);
+  document.addEventListener('focusout', (event) => {
+    if (event.target.matches?.('input[role="combobox"]')) event.target.scrollLeft = 0;
+  }, true);
   const clipboard = navigator.clipboard;
   if (!clipboard || clipboard.__plain) return;
   const write = clipboard.writeText.bind(clipboard);
