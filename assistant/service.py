@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.boundary import MAX_TURNS, checked_date, clean_text
 from assistant import inventory
 from assistant.abstention import ASKING_WORDS, Judge
 from assistant.answering import Composer, Evidence, citation_of, to_retrieved
@@ -147,8 +148,9 @@ class Assistant:
         question_id: str | None = None,
     ) -> Answer:
         """Answer one question; ``history`` holds earlier turns, ``as_of`` the date validity is judged on."""
-        as_of = as_of or date.today()
-        original = question if isinstance(question, str) else ""
+        as_of = checked_date(as_of or date.today(), "日期")
+        original = clean_text(question) if isinstance(question, str) else ""
+        history = list(history or [])[-MAX_TURNS:]
         text = " ".join(original.split())
         if not text:
             return Answer(question=original, kind="clarify", id=question_id, answer="请输入您想问的问题，例如：" + EXAMPLES[0])

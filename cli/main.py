@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -20,7 +22,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from assistant import settings  # noqa: E402
 from assistant.errors import AssistantError, IngestError  # noqa: E402
-from assistant.types import Turn  # noqa: E402
+from assistant.boundary import QuestionRequest, question_text  # noqa: E402
 from cli.calc import add_commands as add_calc_commands  # noqa: E402
 from cli.calc import run_command as run_calc_command  # noqa: E402
 
@@ -30,6 +32,11 @@ class UsageError(AssistantError):
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if any(any("\ud800" <= ch <= "\udfff" for ch in arg) for arg in argv):
+        # Python hands over bytes that are not UTF-8 as lone surrogates.
+        print("错误：命令行参数中有无法识别的字符（不是 UTF-8 编码），请检查终端的编码设置后重试。", file=sys.stderr)
+        return 2
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -48,9 +55,31 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, refusing bad arguments with a Chinese sentence and the command to see the usage."""
+
+    _SAID = (
+        (r"the following arguments are required: (.+)", "缺少必填参数：{0}"),
+        (r"argument (\S+): invalid choice: '(.*?)' \(choose from (.+)\)", "参数 {0} 的值“{1}”不在可选范围内，可选：{2}"),
+        (r"argument (\S+): invalid (?:float|int) value: '(.*)'", "参数 {0} 的值“{1}”不是数字"),
+        (r"argument (\S+): expected one argument", "参数 {0} 后面缺少取值"),
+        (r"unrecognized arguments: (.+)", "不认识的参数：{0}"),
+        (r"argument (\S+): (.+)", "参数 {0} 有误：{1}"),
+    )
+
+    def error(self, message: str):
+        said = message
+        for pattern, chinese in self._SAID:
+            found = re.fullmatch(pattern, message, re.S)
+            if found:
+                said = chinese.format(*found.groups())
+                break
+        self.exit(2, f"错误：{said}。运行 {self.prog} -h 查看用法。\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     settings_help = "\n".join(f"  {s.env:<28} {s.help} (default: {s.default})" for s in settings.SETTINGS)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="policy-assistant",
         description="Policy assistant over Chinese government gazettes: cited, extractive answers.",
         epilog="settings (environment variables):\n" + settings_help,
@@ -133,10 +162,56 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _date(value: str) -> date:
+    from assistant.boundary import InputError, checked_date, clean_text
+
     try:
-        return date.fromisoformat(value)
+        return checked_date(date.fromisoformat(clean_text(value).strip()), "日期")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"无效日期：{value!r}，请用 YYYY-MM-DD 格式，例如 2024-03-01。") from None
+        raise argparse.ArgumentTypeError(f"无效日期：“{clean_text(value)[:30]}”，请用 YYYY-MM-DD 格式，例如 2024-03-01。") from None
+    except InputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _checked_input(check, value):
+    """``check(value)``, its InputError shown as a usage error."""
+    from assistant.boundary import InputError
+
+    try:
+        return check(value)
+    except InputError as error:
+        raise UsageError(str(error)) from None
+
+
+def _check_writable(out: Path) -> None:
+    """Refuse an output path that cannot be written before answering anything."""
+    if out.is_dir():
+        raise UsageError(f"--out {out} 是一个文件夹，请给出文件名，例如 {out / 'answers.jsonl'}。")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        probe = out.with_name(out.name + ".partial")
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise UsageError(f"无法写入 {out}：{error.strerror or error}。") from None
+
+
+def _json(data, indent: int | None = None) -> str:
+    """JSON that every reader accepts: no NaN or Infinity (written as null), no lone surrogates."""
+    return json.dumps(_finite(data), ensure_ascii=False, indent=indent, allow_nan=False)
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, str):
+        from assistant.boundary import clean_text
+
+        return clean_text(value) if any("\ud800" <= ch <= "\udfff" for ch in value) else value
+    return value
 
 
 def _config(args, **overrides):
@@ -244,52 +319,79 @@ def _ask(args) -> int:
     batch = _read_batch(args.jsonl) if args.jsonl is not None else None
     if batch is not None and args.out is None:
         raise UsageError("批量提问需要 --out OUT 指定输出文件。")
+    if batch is None:
+        question = _checked_input(question_text, args.question)
+    else:
+        _check_writable(args.out)
     assistant = Assistant.from_config(_config(args))
     if batch is None:
-        answer = assistant.ask(args.question, as_of=args.as_of)
+        answer = assistant.ask(question, as_of=args.as_of)
         if args.json:
-            print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+            print(_json(answer.to_dict(), indent=2))
         else:
             print(_render(answer))
         return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     temporary = args.out.with_name(args.out.name + ".partial")
     with temporary.open("w", encoding="utf-8") as handle:
         for item in batch:
-            answer = assistant.ask(item["question"], history=item["history"], as_of=item["as_of"] or args.as_of, question_id=item["id"])
-            handle.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
+            answer = assistant.ask(item.question, history=item.history, as_of=item.as_of or args.as_of, question_id=item.id)
+            handle.write(_json(answer.to_dict()) + "\n")
     temporary.replace(args.out)
     print(f"已回答 {len(batch)} 个问题，结果写入 {args.out}")
     return 0
 
 
-def _read_batch(path: Path) -> list[dict]:
+def _read_batch(path: Path) -> list[QuestionRequest]:
     """Read and check the whole batch before loading the model, naming any bad line."""
+    from assistant.boundary import InputError, question_request
+
     if not path.exists():
         raise UsageError(f"找不到输入文件：{path}")
+    if not path.is_file():
+        raise UsageError(f"输入 {path} 不是文件。")
     items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    # Lines end at \n only: U+2028/U+2029 inside a JSON string are text, not line ends.
+    for number, line in enumerate(_batch_text(path).split("\n"), start=1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
         except json.JSONDecodeError as error:
-            raise UsageError(f"{path} 第 {number} 行不是合法的 JSON：{error.msg}") from None
-        if not isinstance(data, dict) or not isinstance(data.get("question"), str):
-            raise UsageError(f"{path} 第 {number} 行缺少字符串字段 question。")
-        as_of = None
-        if data.get("as_of"):
-            try:
-                as_of = date.fromisoformat(str(data["as_of"]))
-            except ValueError:
-                raise UsageError(f"{path} 第 {number} 行的 as_of 不是 YYYY-MM-DD 日期：{data['as_of']!r}") from None
-        history = []
-        for turn in data.get("history") or []:
-            if not isinstance(turn, dict) or turn.get("role") not in ("user", "assistant") or not isinstance(turn.get("content"), str):
-                raise UsageError(f"{path} 第 {number} 行的 history 每项应为 {{role: user|assistant, content}}。")
-            history.append(Turn(turn["role"], turn["content"]))
-        items.append({"id": data.get("id", str(number)), "question": data["question"], "as_of": as_of, "history": history})
+            raise UsageError(f"{path} 第 {number} 行不是合法的 JSON：{error.msg}（第 {error.colno} 列）") from None
+        except RecursionError:
+            raise UsageError(f"{path} 第 {number} 行嵌套太深，无法读取。") from None
+        except ValueError:  # an integer of thousands of digits
+            raise UsageError(f"{path} 第 {number} 行有过长的数字，无法读取。") from None
+        if isinstance(data, dict) and data.get("id") is None:
+            data = {**data, "id": str(number)}
+        try:
+            items.append(question_request(data))
+        except InputError as error:
+            raise UsageError(f"{path} 第 {number} 行：{error}") from None
+    if not items:
+        raise UsageError(f"{path} 中没有问题：每行应是一个 JSON 对象，例如 {{\"id\": \"q1\", \"question\": \"保费多少？\"}}。")
     return items
+
+
+def _batch_text(path: Path) -> str:
+    """The file as text: UTF-8 (with or without BOM) or UTF-16 with a BOM; GB18030 if it reads as Chinese."""
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        return raw.decode(encoding).replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if text and "\x00" not in text and any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        print(f"注意：{path} 不是 UTF-8 编码，已按 GB18030 读取。", file=sys.stderr)
+        return text.replace("\r\n", "\n")
+    raise UsageError(f"{path} 不是 UTF-8 编码的文本，请另存为 UTF-8 后再试。")
 
 
 def _render(answer) -> str:

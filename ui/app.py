@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING  # noqa: E402
 import uuid  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from assistant.boundary import InputError, checked_date, clean_text, history_turns, question_text  # noqa: E402
 from assistant.errors import AssistantError, IngestError  # noqa: E402
 from assistant.feedback import Feedback, FeedbackStore  # noqa: E402
 from assistant.types import Answer, Turn  # noqa: E402
@@ -178,8 +179,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
     def respond(question: str, as_of_text: str, turns: list[dict]):
         """Show the question at once, then the answer (or an error message) when it is ready."""
-        question = question or ""
-        turns = list(turns or [])
+        question = clean_text(question) if isinstance(question, str) else ""
+        turns = [t for t in turns if isinstance(t, dict)] if isinstance(turns, list) else []
         pending = turns + [{"role": "user", "text": question, "html": render.user_html(question)}]
         yield "", _messages(pending) + [{"role": "assistant", "content": render.message_html(THINKING)}], pending, gr.skip()
         reply_text, reply_html, answer = _reply(assistant, question, as_of_text, turns)
@@ -384,15 +385,28 @@ def _reply(assistant: Assistant, question: str, as_of_text: str, turns: list[dic
     if as_of is None:
         text = f"日期“{as_of_text.strip()}”无法识别，请写成 {date.today().isoformat()} 或 {date.today().year}年{date.today().month}月{date.today().day}日 这样。"
         return text, render.message_html(text), None
-    history = [Turn(t["role"], t["text"]) for t in turns]
     try:
-        answer = assistant.ask(question, history=history, as_of=as_of)
+        question = question_text(question)
+        as_of = checked_date(as_of, "日期")
+    except InputError as error:
+        return str(error), render.message_html(str(error)), None
+    try:
+        answer = assistant.ask(question, history=_history(turns), as_of=as_of)
     except (AssistantError, IngestError) as error:
         return str(error), render.message_html(str(error)), None
     except Exception:
         traceback.print_exc(file=sys.stderr)
         return APOLOGY, render.message_html(APOLOGY), None
     return answer.answer, render.answer_html(answer), answer
+
+
+def _history(turns: list[dict]) -> list[Turn]:
+    """The conversation kept in the browser as turns; a stored conversation that does not read
+    as one (altered in the browser) is left out rather than refusing the new question."""
+    try:
+        return history_turns([{"role": t.get("role"), "content": t.get("text")} for t in turns if isinstance(t, dict)])
+    except InputError:
+        return []
 
 
 def _rated(answer: Answer, question: str, as_of_text: str) -> dict:

@@ -35,7 +35,7 @@ def test_bad_batch_line_is_named_before_anything_loads(tmp_path, capsys):
     batch = tmp_path / "in.jsonl"
     batch.write_text('{"id": "a", "question": "起付标准"}\n{"id": "b"}\n', encoding="utf-8")
     assert main(["ask", "--jsonl", str(batch), "--out", str(tmp_path / "out.jsonl")]) == 2
-    assert "第 2 行缺少字符串字段 question" in capsys.readouterr().err
+    assert "第 2 行：缺少 question（问题）" in capsys.readouterr().err
 
 
 def test_impossible_date_is_refused(capsys):
