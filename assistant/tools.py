@@ -9,15 +9,26 @@ Usage::
 from __future__ import annotations
 
 from langchain_core.tools import StructuredTool
+from pydantic import ValidationError
 
-from assistant.calculators.registry import REGISTRY, Entry, run
+from assistant.calculators.registry import REGISTRY, Entry, problems, run
 
 
 def _tool(entry: Entry) -> StructuredTool:
     def invoke(**inputs) -> dict:
         return run(entry, inputs, name_of=str).to_dict()  # a tool caller names inputs by field
 
-    return StructuredTool.from_function(func=invoke, name=entry.name, description=entry.description, args_schema=entry.request)
+    def refused(error: ValidationError) -> str:
+        # The tool checks its arguments before ``invoke`` runs: say what is wrong as ``run`` would.
+        return f"{entry.title}的输入有误：{problems(entry, error, str)}。"
+
+    return StructuredTool.from_function(
+        func=invoke,
+        name=entry.name,
+        description=entry.description,
+        args_schema=entry.request,
+        handle_validation_error=refused,
+    )
 
 
 def calculator_tools() -> list[StructuredTool]:

@@ -25,16 +25,40 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
+from assistant.boundary import EARLIEST, LATEST
 from assistant.calculators import deadlines, payout, staffing, validity
 from assistant.calculators.result import Calculation, CalculationError, Clarification
 
 
 class Request(BaseModel):
-    """Base of every calculator request: unknown inputs are refused, values are frozen."""
+    """Base of every calculator request: unknown inputs are refused, values are frozen, a
+    number is a number (not true/false, NaN or infinity) and a date lies in 1949–2100."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_truth_values_for_numbers(cls, value, info: ValidationInfo):
+        if isinstance(value, bool) and _number_kind(cls.model_fields[info.field_name].annotation):
+            kind = _number_kind(cls.model_fields[info.field_name].annotation)
+            raise PydanticCustomError(f"{kind}_type", "a number, not true/false")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _dates_in_range(cls, value, info: ValidationInfo):
+        if isinstance(value, date) and not EARLIEST <= value <= LATEST:
+            raise PydanticCustomError("date_out_of_range", "a date in 1949–2100")
+        return value
+
+
+def _number_kind(annotation) -> str | None:
+    """"float" or "int" for a (possibly optional) number field, else None."""
+    kinds = set(typing.get_args(annotation)) - {type(None)} if typing.get_args(annotation) else {annotation}
+    return "float" if kinds == {float} else "int" if kinds == {int} else None
 
 
 class PayoutRequest(Request):
@@ -213,6 +237,8 @@ def _allowed(item: dict) -> str:
         return "必须是一个确定的数"
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type", "int_from_float"):
         return "必须是数字" if kind.startswith("float") else "必须是整数"
+    if kind == "date_out_of_range":
+        return f"必须在 {EARLIEST.year} 年到 {LATEST.year} 年之间"
     if kind.startswith("date"):
         return "必须是日期，如 2024-06-01"
     if kind == "literal_error":
@@ -221,11 +247,13 @@ def _allowed(item: dict) -> str:
 
 
 def _plain(value):
-    """0.0 as 0, 1.0 as 1: limits read as people write them."""
+    """0.0 as 0, 1.0 as 1, True as 是: values read as people write them."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _problems(entry: Entry, error: ValidationError, name_of: Callable[[str], str] | None) -> str:
+def problems(entry: Entry, error: ValidationError, name_of: Callable[[str], str] | None) -> str:
     """Each invalid input in words: the field's own label (and, where the caller names fields
     its own way, that name), what was given, what is allowed. No internal key is shown
     unless ``name_of`` asks for it."""
@@ -280,7 +308,7 @@ def run(entry: Entry, inputs: dict | Request, name_of: Callable[[str], str] | No
     try:
         request = inputs if isinstance(inputs, entry.request) else entry.request.model_validate(inputs)
     except ValidationError as error:
-        raise CalculationError(f"{entry.title}的输入有误：{_problems(entry, error, name_of)}。") from None
+        raise CalculationError(f"{entry.title}的输入有误：{problems(entry, error, name_of)}。") from None
     try:
         return entry.compute(request)
     except payout.NeedsInput as needed:
