@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 import cn2an
 
+from assistant.boundary import EARLIEST, LATEST
 from assistant.calculators.result import CalculationError
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿点"
@@ -21,14 +22,14 @@ _CN_NUM = "零〇一二两三四五六七八九十百千万亿点"
 # inside it ("两万五", "三万八千六百元"): it is an amount when it holds 万 or 千 or a 元 follows.
 AMOUNT = re.compile(
     rf"(?P<sign>-|－|−|﹣|‐|‑|–|负)?"
-    rf"(?:(?P<num>\d+(?:[.,，]\d+)*)\s*(?P<unit>万元|万块|万|千元|千块|千|元|块钱|块)(?P<rest>\d)?"
+    rf"(?:(?P<num>\d+(?:[.,，．]\d+)*)\s*(?P<unit>万亿元|万亿|亿元|亿|万元|万块|万|千元|千块|千|元|块钱|块)(?:零(?P<small>\d{{1,7}})(?:元|块钱|块)?|(?P<rest>\d))?"
     rf"|(?P<cn>[{_CN_NUM}]+)\s*(?P<cnunit>元|块钱|块)?)"
 )
 _CN_DIGIT = "一二两三四五六七八九"
 _NEXT_UNIT = {"万": "千", "千": "百", "百": "十"}
 _PERCENT = re.compile(rf"(?P<num>\d+(?:\.\d+)?)\s*[%％]|百分之(?P<cn>[{_CN_NUM}]+|\d+(?:\.\d+)?)")
-_FULL_DATE = re.compile(r"(?P<y>\d{4})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*[日号]?")
-_YEAR_END = re.compile(r"(?P<y>\d{4})\s*年\s*(?:底|末|年底|年末)")
+_FULL_DATE = re.compile(r"(?<![\d.])(?P<y>\d{4})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*[日号]?")
+_YEAR_END = re.compile(r"(?<![\d.])(?P<y>\d{4})\s*年\s*(?:底|末|年底|年末)")
 _MONTH_DAY = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]")
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "昨天": -1, "昨日": -1, "前天": -2}
@@ -60,11 +61,19 @@ def amount_of(match: re.Match) -> float | None:
         value = _number(match.group("num"))
         if value is not None:
             unit = match.group("unit")
-            if unit.startswith("万"):
+            if unit.startswith("万亿"):
+                value *= 1_000_000_000_000
+            elif unit.startswith("亿"):
+                value *= 100_000_000
+                if match.group("small") and unit == "亿":  # "1亿零1元"
+                    value += int(match.group("small"))
+            elif unit.startswith("万"):
                 value *= 10_000
                 rest = match.group("rest")  # "3万8" = 38000
                 if rest and value.is_integer():
                     value += int(rest) * 1000
+                if match.group("small") and unit == "万" and len(match.group("small")) <= 3:  # "1万零1元" = 10001
+                    value += int(match.group("small"))
             elif unit.startswith("千"):
                 value *= 1_000
     if value is None:
@@ -102,7 +111,7 @@ def dates(text: str, today: date) -> list[date]:
         found.append((match.start(), _checked(int(match["y"]), int(match["m"]), int(match["d"]))))
         taken.append(match.span())
     for match in _YEAR_END.finditer(text):
-        found.append((match.start(), date(int(match["y"]), 12, 31)))
+        found.append((match.start(), _checked(int(match["y"]), 12, 31)))
         taken.append(match.span())
     for match in _MONTH_DAY.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
@@ -119,6 +128,10 @@ def dates(text: str, today: date) -> list[date]:
 
 
 def _checked(year: int, month: int, day: int) -> date:
+    """The date, or a plain CalculationError for one that does not exist or lies outside
+    1949–2100 (the years the gazettes and the holiday calendars can speak of)."""
+    if not EARLIEST.year <= year <= LATEST.year:
+        raise CalculationError(f"日期有误：{year} 年超出可以计算的范围，请使用 {EARLIEST.year} 年到 {LATEST.year} 年之间的日期。")
     if not 1 <= month <= 12:
         raise CalculationError(f"日期有误：没有 {month} 月。")
     last = calendar.monthrange(year, month)[1]
@@ -128,7 +141,7 @@ def _checked(year: int, month: int, day: int) -> date:
 
 
 def _number(raw: str) -> float | None:
-    raw = raw.replace(",", "").replace("，", "")
+    raw = raw.replace(",", "").replace("，", "").replace("．", ".")
     try:
         return float(raw)
     except ValueError:

@@ -129,8 +129,11 @@ _ALREADY_PAID = re.compile(r"(今年|本年度?)?(已经|已)(赔|报|理赔|赔
 _DEDUCTIBLE_MET = re.compile(r"免赔(额)?.{0,4}(已经|已)(扣|用|抵扣|扣除)|已经(扣|过)了?免赔")
 _NO_HISTORY = re.compile(
     r"(没有|无|没)(任何|什么)?(特定)?(既往症|既往病史|病史|慢性病|基础病)|健康人群|身体健康"
+    r"|(不是|不属于|并非|非)(特定)?既往症"
     r"|身体(一直|一向|向来|都|还)?(挺|很|比较|都|还)?(好|健康|不错)|没(生过|得过)?(什么)?(大)?病"
 )
+# "是特定既往症人群", "我有特定既往症": the group said outright (not "不是"/"没有").
+_HAS_HISTORY = re.compile(r"(?<![不没非无])(是|属于|有|患有)(特定)?既往症")
 # What the scheme pays at most, from what share, above what threshold: a figure of the
 # rule itself, which the clauses state, not a sum to work out.
 _PARAMETER_ASK = re.compile(
@@ -220,6 +223,8 @@ class Router:
             preexisting = True
         elif _NO_HISTORY.search(text) or denied:
             preexisting, conditions = False, ()
+        elif _HAS_HISTORY.search(text):
+            preexisting = True
         elif "preexisting" in answers:
             preexisting = _yes_no(answers["preexisting"])
         drug = _DRUG_CLASS.search(text + answers.get("drug_class", ""))
@@ -257,14 +262,18 @@ class Router:
         between = _BETWEEN.search(text)
         mentioned = quantities.dates(text + " " + answers.get("start_date", ""), as_of)
         if between and len(mentioned) >= 2:
-            return Routed("deadline", calculation=deadlines.working_days_between(mentioned[0], mentioned[1]))
+            return Routed("deadline", calculation=_run("working_days_between", start=mentioned[0], end=mentioned[1]))
         limit = _limit_named(text)
         if limit is None:
             generic = _AFTER_N.search(text) or _N_AFTER.search(text)
             if generic and asks_date and mentioned:
                 unit = "工作日" if "工作日" in generic.group(0) else "日"
-                count = int(generic.group(1)) if generic.group(1).isdigit() else int(cn2an.cn2an(generic.group(1), "smart"))
-                return Routed("deadline", calculation=deadlines.deadline_after(mentioned[0], count, unit))
+                written = generic.group(2)
+                count = float(written) if written[0].isdigit() else float(cn2an.cn2an(written, "smart"))
+                count = -count if generic.group("sign") else count
+                if not count.is_integer() or count <= 0:
+                    raise CalculationError(f"期限的天数应是正整数，问题中写的是“{generic.group(0)}”，请核对后再算。")
+                return Routed("deadline", calculation=_run("deadline_after", start=mentioned[0], amount=int(count), unit=unit))
             return None
         if not asks_date and "start_date" not in answers:
             return None  # "节能审查要多久" is a lookup: retrieval quotes the clause
@@ -273,7 +282,7 @@ class Router:
             return Routed("deadline", clarification=Clarification("start_date", question), inputs={"limit": limit.key})
         return Routed(
             "deadline",
-            calculation=deadlines.compute(limit.key, mentioned[0]),
+            calculation=_run("deadline", rule=limit.key, start=mentioned[0]),
             inputs={"limit": limit.key},
             understood=(("期限", f"{limit.name}（{limit.amount}{limit.unit}）"), ("起算日", mentioned[0].isoformat())),
             restated=text,
@@ -351,15 +360,26 @@ class Router:
         return Routed("validity", calculation=validity.status(document, on, register))
 
 
+# A minus sign however typed: "-5", "−5" (U+2212), "－5", "负5".
+_MINUS = "[-−－﹣‐‑–负]"
 # "2024年9月27日之后5个工作日": the count follows the word "after".
-_N_AFTER = re.compile(r"(?:之后|以后|后|起)(?:的)?\s*(\d+|[一二两三四五六七八九十百]+)\s*个?(工作日|日|天)")
+_N_AFTER = re.compile(rf"(?:之后|以后|后|起)(?:的)?\s*(?P<sign>{_MINUS})?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)\s*个?(工作日|日|天)")
 _BARE_YEAR = re.compile(r"(\d{4})\s*年(?!\s*\d{1,2}\s*月)(?!\s*[底末])")
 _DATE_ASK = re.compile(r"哪天|哪一天|几号|几月几日|最晚|最迟|截止|什么时候|何时|到期|日期|期限是")
 _BETWEEN = re.compile(r"(之间|中间|间隔|相隔).{0,6}(几个|多少个?)工作日|(几个|多少个?)工作日")
-_AFTER_N = re.compile(r"(?<![月\d])(\d+|[一二两三四五六七八九十百]+)\s*个?(工作日|日|天)(后|以后|之后|内)")
+_AFTER_N = re.compile(rf"(?<![月\d.])(?P<sign>{_MINUS})?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)\s*个?(工作日|日|天)(后|以后|之后|内)")
 
 
 _NEGATED = re.compile(r"(不算|不是|不属于|并非|非)(特别)?重大")
+
+
+def _run(name: str, **inputs) -> Calculation:
+    """A calculator through its registry entry, so the router's inputs meet the same checks
+    (ranges, dates in 1949–2100) as any other caller's."""
+    result = registry.run(registry.get(name), inputs)
+    if isinstance(result, Clarification):
+        raise CalculationError(result.question)
+    return result
 
 
 def _limit_named(text: str) -> deadlines.Limit | None:

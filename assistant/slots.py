@@ -16,6 +16,7 @@ Usage::
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -49,8 +50,16 @@ def money(text: str) -> list[Amount]:
     found = []
     for match in quantities.AMOUNT.finditer(text):
         value = quantities.amount_of(match)
+        cn = match.group("cn") or ""
         if value is None:
+            if cn[:1] in "一二两三四五六七八九" and (match.group("cnunit") or re.search("[万亿]", cn)):
+                raise CalculationError(f"金额“{match.group(0)}”无法识别，请写成普通数字，例如 38600 元或 3.86万元。")
             continue
+        if _blurred(text, match):
+            raise CalculationError("金额中夹有其他符号或换行，看不清是多少，请只用数字重新写一遍，例如 38600 元。")
+        if re.search(r"[A-Za-z_]$", text[: match.start()]):  # "1E30元", "0x10元": not a number people write
+            written = re.search(r"[A-Za-z0-9_.+-]*$", text[: match.start()]).group(0) + match.group(0)
+            raise CalculationError(f"金额“{written}”无法识别，请写成普通数字，例如 38600 元或 3.86万元。")
         unit_end = match.end("unit") if match.group("unit") else match.end()
         if _FOREIGN.match(text[match.end() :]) or _FOREIGN.match(text[unit_end:]):
             raise CalculationError("这里只能按人民币（元）计算，请把金额换算成人民币后再问。")
@@ -66,6 +75,17 @@ def money(text: str) -> list[Amount]:
             role = "self_paid"
         found.append(Amount(value, role, match.start(), match.end()))
     return found
+
+
+def _blurred(text: str, match: re.Match) -> bool:
+    """An amount whose digits run into marks or other number signs ("3̶8̶6̶0̶0̶元", "3⁸600元"),
+    or one split by a line break or space after a digit ("3\n8600元"): what it says is unclear."""
+    before = text[max(0, match.start() - 2) : match.start()]
+    inside_and_after = text[match.start() : match.end() + 1]
+    odd = ("Mn", "Me", "No")
+    if any(unicodedata.category(ch) in odd for ch in before[-1:] + inside_and_after):
+        return True
+    return bool(re.search(r"\d\s+$", before)) and match.group("num") is not None
 
 
 def negated(text: str, start: int) -> bool:
