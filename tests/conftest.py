@@ -80,3 +80,15 @@ def fake_index(fake_index_dir):
     from ingest.index import ClauseIndex
 
     return ClauseIndex.open(fake_index_dir)
+
+
+@pytest.fixture(scope="session")
+def fake_assistant(fake_index_dir, tokenizer, tmp_path_factory):
+    """An ``Assistant`` over the fake-embedder index (no model): routing, calculators and pages, fast."""
+    from assistant import settings
+    from assistant.service import Assistant
+    from ingest.index import ClauseIndex
+
+    data = tmp_path_factory.mktemp("fake-assistant-data")
+    config = settings.load({"index_dir": str(fake_index_dir), "data_dir": str(data)}, environ={})
+    return Assistant(ClauseIndex.open(fake_index_dir), HashingEmbedder(), tokenizer, config)

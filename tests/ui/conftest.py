@@ -45,15 +45,9 @@ def _command() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def staff_assistant(fake_index_dir, tokenizer, tmp_path_factory):
+def staff_assistant(fake_assistant):
     """An ``Assistant`` over the fake-embedder index (no model): for the routes and the staff tabs."""
-    from assistant.service import Assistant
-    from ingest.embedding import HashingEmbedder
-    from ingest.index import ClauseIndex
-
-    data = tmp_path_factory.mktemp("staff-data")
-    config = settings.load({"index_dir": str(fake_index_dir), "data_dir": str(data)}, environ={})
-    return Assistant(ClauseIndex.open(fake_index_dir), HashingEmbedder(), tokenizer, config)
+    return fake_assistant
 
 
 @pytest.fixture(scope="session")
