@@ -1,9 +1,14 @@
 """Build and open the clause index: clauses on disk, vectors in Chroma, BM25 over jieba tokens.
 
 Each build goes into a fresh folder ``builds/<id>/``; the file ``CURRENT`` names the
-live build and is replaced atomically only once the new build is complete. A crash
-or kill mid-ingest therefore leaves the previous index serving, and the half-built
-folder is swept away by the next ingest.
+live build and is replaced atomically only once the new build is complete and has checked
+itself (``ingest.integrity``: counts agree, each chunk finds itself, every file hashed into
+``build.json``). A crash or kill mid-ingest therefore leaves the previous index serving.
+Builders of one index folder take turns (an exclusive lock on ``build.lock``); each one first
+sweeps what killed builders left (half-built folders, ``CURRENT.*.tmp``) and, after switching,
+every superseded build that no process is reading. A reader holds a shared lock on its build's
+``readers.lock`` for as long as it lives, and works on a private copy of the vector store
+(Chroma writes to its files even when only queried), so the live build's files never change.
 
 Re-ingesting is incremental: a document whose text hash, parser version and
 embedding model are unchanged keeps its vectors from the live build.
@@ -11,6 +16,7 @@ embedding model are unchanged keeps its vectors from the live build.
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import hashlib
 import json
@@ -28,7 +34,8 @@ import numpy as np
 from ingest.chunking import Chunker
 from ingest.corpus import SourceFile, discover, parse
 from ingest.embedding import Embedder
-from ingest.errors import CorpusError, IndexMissingError
+from ingest.errors import CorpusError, IndexMissingError, IngestError
+from ingest.integrity import MANIFEST, READERS, changed_files, file_table, lost_chunks, sample_rows, wrong_counts
 from ingest.tokenizer import ChineseTokenizer
 from ingest.types import Chunk, Clause, Document
 
@@ -39,6 +46,8 @@ COLLECTION = "clauses"
 HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 400, "max_neighbors": 32}
 CURRENT = "CURRENT"
 VECTORS = "vectors.npy"
+FORMAT = 2  # 2: build.json holds the file table; older builds are rebuilt (their vectors reused)
+OPEN_SAMPLE = 64  # chunks looked up each time a build is opened
 _BATCH = 64
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -109,10 +118,14 @@ class IndexBuilder:
         sources = [source for directory in corpus_dirs for source in discover(Path(directory))]
         fingerprint = self._fingerprint(sources)
         live = _live_build(self.index_dir)
-        if live is not None and not force:
-            manifest = _read_json(live / "build.json")
-            # A build from before vectors.npy existed is rebuilt (its vectors are reused, not re-embedded).
-            if manifest.get("fingerprint") == fingerprint and (live / VECTORS).exists():
+        self._sweep(keep=live.name if live else "")  # what killed builders left behind
+        damage = changed_files(live, _read_json(live / MANIFEST).get("files", {})) if live is not None else []
+        if damage:
+            self.progress(f"当前索引已损坏（{damage[0]}），重新建立", 0, 1)
+        elif live is not None and not force:
+            manifest = _read_json(live / MANIFEST)
+            # An older format is rebuilt (its vectors are reused, not re-embedded).
+            if manifest.get("fingerprint") == fingerprint and manifest.get("format", 1) >= FORMAT:
                 counts = manifest["counts"]
                 return BuildReport(live.name, True, len(sources), counts["documents"], counts["clauses"], counts["chunks"], counts["documents"], 0, time.perf_counter() - started)
 
@@ -120,7 +133,7 @@ class IndexBuilder:
         chunks_by_doc = {
             doc.doc_id: self.chunker.run(doc, [c for c in clauses if c.doc_id == doc.doc_id]) for doc in documents
         }
-        reused = self._reusable_vectors(live)
+        reused = self._reusable_vectors(None if damage else live)
         build_dir = self._new_build_dir()
         try:
             chunks = [chunk for doc in documents for chunk in chunks_by_doc[doc.doc_id]]
@@ -130,7 +143,7 @@ class IndexBuilder:
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
         _switch(self.index_dir, build_dir.name)
-        self._sweep(keep={build_dir.name, live.name if live else ""})
+        self._sweep(keep=build_dir.name)
         return BuildReport(
             build=build_dir.name,
             up_to_date=False,
@@ -247,18 +260,27 @@ class IndexBuilder:
         self._write_bm25(build_dir / "bm25", chunks)
         # The same vectors in chunk order, for exact similarities of chosen clauses
         # (``ClauseIndex.similarities``) without a round trip through Chroma's SQLite.
-        np.save(build_dir / VECTORS, np.stack([vectors[c.chunk_id] for c in chunks]).astype(np.float32) if chunks else np.zeros((0, 0), np.float32))
+        stacked = np.stack([vectors[c.chunk_id] for c in chunks]).astype(np.float32) if chunks else np.zeros((0, 0), np.float32)
+        np.save(build_dir / VECTORS, stacked)
+        counts = {"documents": len(documents), "clauses": len(clauses), "chunks": len(chunks)}
+        self.progress("检查新索引", 0, 1)
+        problems = wrong_counts(build_dir, counts, collection) + (lost_chunks(collection, stacked, [c.chunk_id for c in chunks]) if chunks else [])
+        del collection
+        _release(client)
+        if problems:
+            raise IngestError(f"新建的索引没有通过检查：{'；'.join(problems)}。当前使用的索引保持不变；请重新运行 policy-assistant ingest。")
         manifest = {
-            "format": 1,
+            "format": FORMAT,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "fingerprint": fingerprint,
             "parser_version": PARSER_VERSION,
             "embedder": self.embedder.fingerprint,
             "dimension": self.embedder.dimension,
-            "counts": {"documents": len(documents), "clauses": len(clauses), "chunks": len(chunks)},
+            "counts": counts,
+            "files": file_table(build_dir),
         }
         # build.json is written last: a build folder without it is incomplete.
-        (build_dir / "build.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        (build_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
     def _write_bm25(self, directory: Path, chunks: list[Chunk]) -> None:
         import bm25s
@@ -272,14 +294,22 @@ class IndexBuilder:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         path = self.index_dir / "builds" / f"{stamp}-{uuid.uuid4().hex[:6]}"
         path.mkdir(parents=True)
+        (path / "writer.pid").write_text(str(os.getpid()), encoding="utf-8")  # for a person looking at the folder
         return path
 
-    def _sweep(self, keep: set[str]) -> None:
-        """Remove half-built and superseded builds (the previous live one stays for running readers)."""
+    def _sweep(self, keep: str) -> None:
+        """Remove every build but ``keep`` that no process is reading: superseded builds, and
+        half-built ones from killed builders (none is being written: we hold the build lock).
+        Also stale ``CURRENT.*.tmp`` files and the private copies of readers that have died."""
         builds = self.index_dir / "builds"
-        for path in builds.iterdir():
-            if path.name not in keep:
+        for path in builds.iterdir() if builds.is_dir() else ():
+            if path.name != keep and path.is_dir() and not _being_read(path):
                 shutil.rmtree(path, ignore_errors=True)
+        for temporary in self.index_dir.glob(f"{CURRENT}.*.tmp"):
+            temporary.unlink(missing_ok=True)
+        for copy in (self.index_dir / "readers").glob("*"):
+            if not _alive(copy.name.split("-", 1)[0]):
+                shutil.rmtree(copy, ignore_errors=True)
 
 
 class ClauseIndex:
@@ -293,7 +323,11 @@ class ClauseIndex:
 
     def __init__(self, build_dir: Path):
         self.build_dir = build_dir
-        self.manifest = _read_json(build_dir / "build.json")
+        self._reading = _hold_for_reading(build_dir)  # released when this index is collected or the process ends
+        self.manifest = _read_json(build_dir / MANIFEST)
+        damage = changed_files(build_dir, self.manifest.get("files", {}))
+        if damage:
+            raise ValueError("；".join(damage[:3]))
         self.documents: dict[str, Document] = {
             d["doc_id"]: Document.from_dict(d) for d in _read_jsonl(build_dir / "documents.jsonl")
         }
@@ -306,7 +340,7 @@ class ClauseIndex:
         for row, chunk in enumerate(self.chunks):
             self._rows_of.setdefault(chunk.clause_id, []).append(row)
         self._vectors: np.ndarray | None = None
-        self.collection = _open_collection(build_dir)
+        self.collection = _open_collection(_private_copy(build_dir))
         import bm25s
 
         self.bm25 = bm25s.BM25.load(str(build_dir / "bm25"), show_progress=False)
@@ -314,6 +348,12 @@ class ClauseIndex:
         indptr = np.asarray(self.bm25.scores["indptr"])
         self._chunk_count = int(self.bm25.scores["num_docs"])
         self._df = {t: int(indptr[i + 1] - indptr[i]) for t, i in self.bm25_vocab.items() if i + 1 < len(indptr)}
+        problems = wrong_counts(build_dir, self.manifest["counts"], self.collection)
+        if not problems and self.chunks:
+            rows = sample_rows(len(self.chunks), OPEN_SAMPLE)
+            problems = lost_chunks(self.collection, self._chunk_vectors(), [c.chunk_id for c in self.chunks], rows)
+        if problems:
+            raise ValueError("；".join(problems))
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over chunks (unseen tokens get the highest)."""
@@ -331,7 +371,7 @@ class ClauseIndex:
             return cls(live)
         except Exception as error:
             raise IndexMissingError(
-                f"索引已损坏（{live}：{error}）。请运行 policy-assistant ingest --force 重新建立。"
+                f"索引已损坏（{live.name}：{error}）。请运行 policy-assistant ingest 重新建立（make run 启动时也会自动重建）。"
             ) from error
 
     @property
@@ -373,7 +413,7 @@ def _live_build(index_dir: Path) -> Path | None:
     if not pointer.exists():
         return None
     build = index_dir / "builds" / pointer.read_text(encoding="utf-8").strip()
-    return build if (build / "build.json").exists() else None
+    return build if (build / MANIFEST).exists() else None
 
 
 def _switch(index_dir: Path, build_name: str) -> None:
@@ -383,6 +423,49 @@ def _switch(index_dir: Path, build_name: str) -> None:
     with temporary.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(temporary, index_dir / CURRENT)
+
+
+def _hold_for_reading(build_dir: Path):
+    """A shared lock on the build's readers.lock, kept open: sweepers leave a read build alone."""
+    handle = open(build_dir / READERS, "a")  # noqa: SIM115 — held for the reader's lifetime
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
+def _being_read(build_dir: Path) -> bool:
+    try:
+        with open(build_dir / READERS, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+
+
+def _private_copy(build_dir: Path) -> Path:
+    """This process's own copy of the build's vector store, removed when the process ends."""
+    index_dir = build_dir.parent.parent
+    copy = index_dir / "readers" / f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    shutil.copytree(build_dir / "chroma", copy / "chroma")
+    atexit.register(shutil.rmtree, copy, True)
+    return copy
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _release(client) -> None:
+    """Close the builder's Chroma client (its system stops), so its files are final before they are hashed."""
+    client.close()
 
 
 def _client(path: Path):
