@@ -183,6 +183,9 @@ def test_every_page_passes_an_accessibility_check(server_url, browser):
         page = _tab(browser, server_url, name)
         page.wait_for_timeout(500)
         found[name] = axe.run(page)
+        # Each open Gradio page holds its event streams open; Chromium allows six connections per
+        # host, so pages left open can starve the next one, which then never gets past "加载中".
+        page.close()
     page = browser.new_page()
     page.set_viewport_size(PHONE)
     page.goto(server_url + "/", wait_until="domcontentloaded")
