@@ -27,6 +27,7 @@ from assistant.errors import AssistantError, IngestError  # noqa: E402
 from assistant.feedback import Feedback, FeedbackStore  # noqa: E402
 from assistant.types import Answer, Turn  # noqa: E402
 from ui import render  # noqa: E402
+from ui.hardening import Hardened  # noqa: E402
 
 if TYPE_CHECKING:
     import fastapi
@@ -181,15 +182,17 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         """Show the question at once, then the answer (or an error message) when it is ready."""
         question = clean_text(question) if isinstance(question, str) else ""
         turns = [t for t in turns if isinstance(t, dict)] if isinstance(turns, list) else []
-        pending = turns + [{"role": "user", "text": question, "html": render.user_html(question)}]
+        pending = turns[-KEPT_TURNS:] + [{"role": "user", "text": question, "html": render.user_html(question)}]
         yield "", _messages(pending) + [{"role": "assistant", "content": render.message_html(THINKING)}], pending, gr.skip()
         reply_text, reply_html, answer = _reply(assistant, question, as_of_text, turns)
         reply = {"role": "assistant", "text": reply_text, "html": reply_html}
         if answer is not None:
             reply["rated"] = _rated(answer, question, as_of_text)
             reply.update(_offered(answer))
-        done = pending + [reply]
-        yield "", _messages(done), done, done[-KEPT_TURNS:]
+        # The chat shows, sends and keeps the last KEPT_TURNS messages only: each turn sends the
+        # whole chat to the browser, so a long conversation must not grow it without end.
+        done = (pending + [reply])[-KEPT_TURNS:]
+        yield "", _messages(done), done, done
 
     def pick(turns: list[dict], data: gr.SelectData):
         """A button under the last reply: a quick reply is sent as the user's answer;
@@ -343,7 +346,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     return app
 
 
-KEPT_TURNS = 40  # messages kept in the browser (20 questions and answers)
+KEPT_TURNS = 40  # messages shown, sent and kept in the browser (20 questions and answers)
 RATED_FIELDS = ("answer_id", "question", "answer", "kind", "confidence", "clause_ids", "doc_numbers", "as_of")
 
 
@@ -353,7 +356,7 @@ def _restored(saved) -> tuple[list[dict], list[dict]]:
         t
         for t in (saved if isinstance(saved, list) else [])
         if isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("text"), str) and isinstance(t.get("html"), str)
-    ]
+    ][-KEPT_TURNS:]
     return _messages(turns), turns
 
 
@@ -477,7 +480,9 @@ def create_server(assistant: Assistant) -> fastapi.FastAPI:
 
     # Routes above are matched first; the Gradio app takes everything else.
     labels = gr.I18n(**{locale: GRADIO_LABELS for locale in ("en", "zh-CN", "zh-TW", "zh")})
-    return gr.mount_gradio_app(server, build_app(assistant), path="/", css=CSS, js=ON_LOAD, footer_links=[], i18n=labels)
+    server = gr.mount_gradio_app(server, build_app(assistant), path="/", css=CSS, js=ON_LOAD, footer_links=[], i18n=labels)
+    server.add_middleware(Hardened)  # outermost: every route, Gradio's included, gets the headers
+    return server
 
 
 def serve(config: Config) -> None:

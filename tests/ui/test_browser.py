@@ -188,3 +188,22 @@ def test_the_conversation_survives_a_reload_until_it_is_cleared(server_url, brow
     page.reload(wait_until="domcontentloaded")
     expect(page.locator("#chat")).to_contain_text("已收录的", timeout=30_000)
     expect(page.locator("#chat .state")).to_have_count(0)
+
+
+@pytest.mark.integration
+def test_the_pages_work_under_their_security_headers(server_url, browser):
+    """The content policy blocks nothing the chat, the staff tabs or a document page need."""
+    from playwright.sync_api import expect
+
+    refused = []
+    browser.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page = open_and_ask(browser, server_url, QUESTION)
+    expect(page.locator("#chat .state")).to_have_count(1, timeout=120_000)
+    for name in ("文件库", "条款检索", "窗口计算器"):
+        page.get_by_role("tab", name=name).click()
+        page.wait_for_timeout(300)
+    response = page.goto(server_url + "/doc/" + quote(DOC_NUMBER), wait_until="load")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    expect(page.locator("h1")).to_contain_text("一窗受理")
+    assert not refused, refused
