@@ -2,7 +2,7 @@
 
 Each record holds what a maintainer needs to turn a complaint into a benchmark item — the
 question, the answer, its kind, confidence, cited clause ids, the date asked about, the
-settings — and never an identity number a citizen typed: 身份证号 and 手机号 are masked
+settings — and never an identity number a citizen typed: 身份证号, bank cards and 手机号 are masked
 before anything is written. The database runs in WAL mode under the data directory, one
 connection per call, so many web workers can write at once.
 
@@ -17,7 +17,6 @@ Usage::
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,9 +24,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from assistant.privacy import mask_identity
+
 RATINGS = ("up", "down")
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -46,15 +45,6 @@ CREATE TABLE IF NOT EXISTS feedback (
     settings TEXT NOT NULL
 )
 """
-
-
-def mask_identity(text: str) -> str:
-    """Replace 身份证号 and 手机号 with placeholders.
-
-    >>> mask_identity("我身份证350402199001011234，电话138 0013 8000，自付3.86万")
-    '我身份证[身份证号]，电话[手机号]，自付3.86万'
-    """
-    return _MOBILE.sub("[手机号]", _ID_CARD.sub("[身份证号]", text or ""))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from datetime import date
 import cn2an
 
 from assistant.places import Gazetteer
-from ingest.metadata import canonical_number
 from ingest.numbering import cn_to_int
 from ingest.types import Clause, Document
 
