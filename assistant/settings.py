@@ -35,6 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("min_confidence", "0.35", "POLICY_MIN_CONFIDENCE", "Below this retrieval confidence (0–1) the assistant says the corpus does not cover the question; used only when no trained answer/abstain model (`assistant/abstention.json`) is present, which carries its own threshold."),
     Setting("max_question_chars", "300", "POLICY_MAX_QUESTION_CHARS", "Longer questions are cut to this many characters (and the answer says so)."),
     Setting("fusion", "rrf", "POLICY_FUSION", "How lexical and vector rankings are fused: rrf (reciprocal rank fusion) or weighted (score blend)."),
+    Setting("workers", "auto", "POLICY_WORKERS", "Questions the web chat answers at the same time (auto: one per CPU core); more wait in line."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -53,6 +54,7 @@ class Config:
     min_confidence: float
     max_question_chars: int
     fusion: str
+    workers: int = 1
 
     @property
     def jieba_cache(self) -> Path:
@@ -62,6 +64,11 @@ class Config:
     def feedback_path(self) -> Path:
         """Where the web chat keeps users' ratings (SQLite)."""
         return self.data_dir / "feedback.sqlite3"
+
+    @property
+    def log_dir(self) -> Path:
+        """Where the web chat writes its operational logs (JSON lines, rotated)."""
+        return self.data_dir / "logs"
 
     @property
     def user_dict(self) -> Path:
@@ -96,7 +103,14 @@ def load(overrides: dict[str, str | None] | None = None, environ: dict[str, str]
         min_confidence=_number(raw["min_confidence"], "min_confidence", float, 0.0, 1.0),
         max_question_chars=_number(raw["max_question_chars"], "max_question_chars", int, 20, 100_000),
         fusion=fusion,
+        workers=_workers(raw["workers"]),
     )
+
+
+def _workers(value: str) -> int:
+    if value.strip().lower() == "auto":
+        return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return _number(value, "workers", int, 1, 64)
 
 
 def _path(value: str) -> Path:

@@ -10,11 +10,13 @@ into a FastAPI app next to ``GET /doc/{doc_id}``. All formatting lives in ``ui.r
 
 from __future__ import annotations
 
+import logging
 import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported anywhere below
 
 import sys  # noqa: E402
+import time  # noqa: E402
 import traceback  # noqa: E402
 from datetime import date  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
@@ -25,6 +27,7 @@ from pathlib import Path  # noqa: E402
 from assistant.boundary import InputError, checked_date, clean_text, history_turns, question_text  # noqa: E402
 from assistant.errors import AssistantError, IngestError  # noqa: E402
 from assistant.feedback import Feedback, FeedbackStore  # noqa: E402
+from assistant.journal import Journal  # noqa: E402
 from assistant.types import Answer, Turn  # noqa: E402
 from ui import render  # noqa: E402
 from ui.hardening import Hardened  # noqa: E402
@@ -166,9 +169,10 @@ SHOW_LATEST = """() => {
 }"""
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
+def build_app(assistant: Assistant, journal: Journal | None = None) -> gr.Blocks:
     """The page: the chat (conversation, question box with its send button, clear, date, examples),
-    the 文件库 and 条款检索 tabs for staff, and the calculator forms."""
+    the 文件库 and 条款检索 tabs for staff, and the calculator forms. Each question, error and
+    rating is written to ``journal`` when one is given."""
     import gradio as gr
 
     from assistant.service import EXAMPLES
@@ -184,7 +188,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         turns = [t for t in turns if isinstance(t, dict)] if isinstance(turns, list) else []
         pending = turns[-KEPT_TURNS:] + [{"role": "user", "text": question, "html": render.user_html(question)}]
         yield "", _messages(pending) + [{"role": "assistant", "content": render.message_html(THINKING)}], pending, gr.skip()
-        reply_text, reply_html, answer = _reply(assistant, question, as_of_text, turns)
+        reply_text, reply_html, answer = _reply(assistant, question, as_of_text, turns, journal)
         reply = {"role": "assistant", "text": reply_text, "html": reply_html}
         if answer is not None:
             reply["rated"] = _rated(answer, question, as_of_text)
@@ -242,6 +246,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             record_id = store.record(Feedback(rating="up" if data.liked else "down", settings=_settings(assistant), **fields))
         except (TypeError, ValueError):
             return None, gr.update(visible=False)
+        if journal is not None:
+            journal.event("rating", answer_id=fields.get("answer_id"), rating="up" if data.liked else "down", kind=fields.get("kind"))
         return record_id, gr.update(visible=True, value="")
 
     rate.__annotations__["data"] = gr.LikeData  # resolved here: this module's annotations are strings
@@ -311,7 +317,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                             respond, inputs=[question, as_of, turns], outputs=outputs, api_visibility="private", concurrency_id="ask"
                         ).then(None, js=SHOW_LATEST)
 
-                # One shared queue slot: questions are answered one at a time, whichever way they were sent.
+                # One queue for questions however they were sent, answering config.workers at a time.
                 question.submit(respond, inputs=[question, as_of, turns], outputs=outputs, api_name="ask", concurrency_id="ask").then(
                     None, js=SHOW_LATEST
                 )
@@ -343,9 +349,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 search_tab(assistant)
             with gr.Tab("窗口计算器", id="calc-tab"):
                 calculator_forms(assistant.validity, assistant.citation)
+    # Several questions are answered at once (the model and the index are shared read-only);
+    # the rest wait in line in the order they came.
+    app.queue(default_concurrency_limit=assistant.config.workers)
     return app
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 KEPT_TURNS = 40  # messages shown, sent and kept in the browser (20 questions and answers)
 RATED_FIELDS = ("answer_id", "question", "answer", "kind", "confidence", "clause_ids", "doc_numbers", "as_of")
 
@@ -381,25 +391,36 @@ def _offered(answer: Answer) -> dict:
     return {}
 
 
-def _reply(assistant: Assistant, question: str, as_of_text: str, turns: list[dict]) -> tuple[str, str, Answer | None]:
+def _reply(
+    assistant: Assistant, question: str, as_of_text: str, turns: list[dict], journal: Journal | None = None
+) -> tuple[str, str, Answer | None]:
     """(plain text kept as history, HTML shown, the answer) for one question; errors become
-    messages (and no answer)."""
+    messages (and no answer). What happened goes to ``journal``."""
+    started, request_id = time.perf_counter(), uuid.uuid4().hex[:12]
     as_of = _as_of(as_of_text)
-    if as_of is None:
-        text = f"日期“{as_of_text.strip()}”无法识别，请写成 {date.today().isoformat()} 或 {date.today().year}年{date.today().month}月{date.today().day}日 这样。"
-        return text, render.message_html(text), None
     try:
+        if as_of is None:
+            today = date.today()
+            raise InputError(f"日期“{str(as_of_text or '').strip()[:40]}”无法识别，请写成 {today.isoformat()} 或 {today.year}年{today.month}月{today.day}日 这样。")
         question = question_text(question)
         as_of = checked_date(as_of, "日期")
     except InputError as error:
+        if journal is not None:
+            journal.refused("web", request_id, str(question or ""), str(error), time.perf_counter() - started)
         return str(error), render.message_html(str(error)), None
     try:
         answer = assistant.ask(question, history=_history(turns), as_of=as_of)
     except (AssistantError, IngestError) as error:
+        if journal is not None:
+            journal.refused("web", request_id, question, str(error), time.perf_counter() - started)
         return str(error), render.message_html(str(error)), None
-    except Exception:
+    except Exception as error:
         traceback.print_exc(file=sys.stderr)
+        if journal is not None:
+            journal.failed("web", request_id, question, error, time.perf_counter() - started)
         return APOLOGY, render.message_html(APOLOGY), None
+    if journal is not None:
+        journal.answered("web", request_id, question, answer, time.perf_counter() - started)
     return answer.answer, render.answer_html(answer), answer
 
 
@@ -453,8 +474,8 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def create_server(assistant: Assistant) -> fastapi.FastAPI:
-    """FastAPI app serving ``/doc/{doc_id}`` and, at ``/``, the Gradio chat."""
+def create_server(assistant: Assistant, journal: Journal | None = None) -> fastapi.FastAPI:
+    """FastAPI app serving ``/doc/{doc_id}`` and, at ``/``, the Gradio chat (logging to ``journal``)."""
     import gradio as gr
     from fastapi import FastAPI
     from fastapi.responses import HTMLResponse, RedirectResponse
@@ -480,9 +501,16 @@ def create_server(assistant: Assistant) -> fastapi.FastAPI:
 
     # Routes above are matched first; the Gradio app takes everything else.
     labels = gr.I18n(**{locale: GRADIO_LABELS for locale in ("en", "zh-CN", "zh-TW", "zh")})
-    server = gr.mount_gradio_app(server, build_app(assistant), path="/", css=CSS, js=ON_LOAD, footer_links=[], i18n=labels)
+    server = gr.mount_gradio_app(server, build_app(assistant, journal), path="/", css=CSS, js=ON_LOAD, footer_links=[], i18n=labels)
     server.add_middleware(Hardened)  # outermost: every route, Gradio's included, gets the headers
     return server
+
+
+def serve_warning(host: str) -> str | None:
+    """What to tell whoever starts the server on an address other machines reach."""
+    if host in LOOPBACK:
+        return None
+    return f"注意：正在监听 {host}，本机以外的人也能打开这个页面。只想在本机使用时，请去掉 --host（默认只监听 127.0.0.1）。"
 
 
 def serve(config: Config) -> None:
@@ -505,6 +533,24 @@ def serve(config: Config) -> None:
         with TqdmProgress() as progress:
             build_index(config, progress, force=damaged)
         assistant = Assistant.from_config(config)
-    server = create_server(assistant)
+    journal = Journal(config.log_dir / f"serve-{config.port}.jsonl")
+    server = create_server(assistant, journal)
+    journal.event(
+        "start",
+        host=config.host,
+        port=config.port,
+        workers=config.workers,
+        build=assistant.index.build_dir.name,
+        documents=len(assistant.index.documents),
+        log=str(journal.path),
+    )
+    warning = serve_warning(config.host)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+        journal.event("exposed", level=logging.WARNING, host=config.host)
     print(f"政策问答助手已启动：http://{config.host}:{config.port}/  （按 Ctrl+C 停止）", flush=True)
-    uvicorn.run(server, host=config.host, port=config.port, log_level="warning")
+    try:
+        uvicorn.run(server, host=config.host, port=config.port, log_level="warning")
+    finally:
+        journal.event("stop")
+        journal.close()

@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_SECONDS = 180
+NET_GUARD = Path(__file__).resolve().parent / "netguard"
 
 
 def free_port() -> int:
@@ -51,13 +52,23 @@ def staff_assistant(fake_assistant):
 
 
 @pytest.fixture(scope="session")
-def server_url(real_config, tmp_path_factory) -> str:
+def server_logs(tmp_path_factory) -> Path:
+    """The test server's stdout, stderr and network-attempts.txt (connections the guard refused)."""
+    return tmp_path_factory.mktemp("server")
+
+
+@pytest.fixture(scope="session")
+def server_url(real_config, server_logs) -> str:
     """`policy-assistant serve` on a free port over the real data dir; stopped when the session ends."""
     port = free_port()
-    logs = tmp_path_factory.mktemp("server")
+    logs = server_logs
     out, err = (logs / "stdout.txt").open("wb"), (logs / "stderr.txt").open("wb")
+    guard_log = logs / "network-attempts.txt"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("POLICY_")},
+        # Every connection beyond loopback is refused and written down (tests/ui/netguard).
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(NET_GUARD), os.environ.get("PYTHONPATH")])),
+        "POLICY_NET_GUARD_LOG": str(guard_log),
         "POLICY_DATA_DIR": str(real_config.data_dir),
         "POLICY_INDEX_DIR": str(real_config.index_dir),
         "POLICY_MODEL": str(real_config.model),
