@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol
 
@@ -28,7 +30,14 @@ class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from a local folder, never from a hub.
 
     The model's own ``query``/``passage`` prompts are used when it has them (e5 does).
+
+    Safe to share between threads. One call runs the model at a time: torch already spreads
+    one call over every core, so two at once only fight over them (and Hugging Face's fast
+    tokenizers are not documented as re-entrant). The last
+    ``QUERY_CACHE`` questions' vectors are kept, since people ask the same things again.
     """
+
+    QUERY_CACHE = 1024
 
     def __init__(self, model_path: Path, batch_size: int = 32, max_seq_length: int = 512):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -47,21 +56,34 @@ class SentenceTransformerEmbedder:
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else None
         self.fingerprint = _folder_fingerprint(Path(model_path))
+        self._lock = threading.Lock()
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        return self.model.encode(
-            texts,
-            prompt_name=self._passage_prompt,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            show_progress_bar=progress,
-            convert_to_numpy=True,
-        ).astype(np.float32)
+        with self._lock:
+            return self.model.encode(
+                texts,
+                prompt_name=self._passage_prompt,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=progress,
+                convert_to_numpy=True,
+            ).astype(np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.model.encode(
-            [text], prompt_name=self._query_prompt, normalize_embeddings=True, convert_to_numpy=True
-        )[0].astype(np.float32)
+        with self._lock:
+            vector = self._queries.get(text)
+            if vector is None:
+                vector = self.model.encode(
+                    [text], prompt_name=self._query_prompt, normalize_embeddings=True, convert_to_numpy=True
+                )[0].astype(np.float32)
+                vector.setflags(write=False)  # shared by every caller asking the same
+                self._queries[text] = vector
+                if len(self._queries) > self.QUERY_CACHE:
+                    self._queries.popitem(last=False)
+            else:
+                self._queries.move_to_end(text)
+            return vector
 
 
 class HashingEmbedder:
