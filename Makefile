@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
 
-.PHONY: setup run test test-fast ingest bench browser clean
+.PHONY: setup run test test-fast ingest bench loadtest browser clean
 
 setup: $(STAMP) .data/models/multilingual-e5-small/conversion.json
 
@@ -28,6 +28,11 @@ ingest: setup
 
 bench: setup
 	$(BIN)/policy-assistant bench --regulations ../shared/corpora/cn-regulations
+
+# 50 chat users for 60 s against a server on loopback (locust), after one user alone.
+loadtest: setup
+	$(BIN)/pip install --quiet -e '.[load]'
+	$(BIN)/policy-assistant loadtest --users 50 --seconds 60
 
 # Debian's Chromium for the browser test (Playwright cannot download browsers here), and the
 # CJK font the screenshots and the evaluation plots draw Chinese with.

@@ -158,6 +158,13 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--queries", type=int, default=50, help="how many timed queries (default: 50)")
     bench.add_argument("--out", type=Path, metavar="FILE", help="also write the figures as JSON")
     bench.set_defaults(handler=_bench)
+
+    load = commands.add_parser("loadtest", help="locust load test of the web chat: one user, then many at once")
+    load.add_argument("--users", type=int, default=50, help="users at once in the second phase (default: 50)")
+    load.add_argument("--seconds", type=int, default=60, help="how long the second phase runs (default: 60)")
+    load.add_argument("--url", metavar="URL", help="a running web chat to test (default: start one on a free loopback port)")
+    load.add_argument("--out", type=Path, metavar="FILE", help="also write the figures as JSON")
+    load.set_defaults(handler=_loadtest)
     return parser
 
 
@@ -559,6 +566,17 @@ def _bench(args) -> int:
     if args.regulations is not None and not args.regulations.is_dir():
         raise UsageError(f"找不到法规目录：{args.regulations}")
     run_bench(settings.load(), regulations=args.regulations, queries=args.queries, out=args.out)
+    return 0
+
+
+def _loadtest(args) -> int:
+    from eval.loadtest import run_loadtest
+
+    if not 1 <= args.users <= 1000 or not 5 <= args.seconds <= 3600:
+        raise UsageError("--users 应在 1 到 1000 之间，--seconds 应在 5 到 3600 之间。")
+    if args.out is not None:
+        _check_writable(args.out)
+    run_loadtest(settings.load(), users=args.users, seconds=args.seconds, url=args.url, out=args.out)
     return 0
 
 
