@@ -162,6 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     load = commands.add_parser("loadtest", help="locust load test of the web chat: one user, then many at once")
     load.add_argument("--users", type=int, default=50, help="users at once in the second phase (default: 50)")
     load.add_argument("--seconds", type=int, default=60, help="how long the second phase runs (default: 60)")
+    load.add_argument("--think", type=float, nargs=2, default=(2.0, 6.0), metavar=("MIN", "MAX"), help="seconds a user reads an answer before asking again (default: 2 6)")
     load.add_argument("--url", metavar="URL", help="a running web chat to test (default: start one on a free loopback port)")
     load.add_argument("--out", type=Path, metavar="FILE", help="also write the figures as JSON")
     load.set_defaults(handler=_loadtest)
@@ -574,9 +575,11 @@ def _loadtest(args) -> int:
 
     if not 1 <= args.users <= 1000 or not 5 <= args.seconds <= 3600:
         raise UsageError("--users 应在 1 到 1000 之间，--seconds 应在 5 到 3600 之间。")
+    if not 0 <= args.think[0] <= args.think[1] <= 600:
+        raise UsageError("--think 应是两个秒数，前一个不大于后一个，都在 0 到 600 之间，例如 --think 2 6。")
     if args.out is not None:
         _check_writable(args.out)
-    run_loadtest(settings.load(), users=args.users, seconds=args.seconds, url=args.url, out=args.out)
+    run_loadtest(settings.load(), users=args.users, seconds=args.seconds, think=tuple(args.think), url=args.url, out=args.out)
     return 0
 
 

@@ -45,8 +45,11 @@ class LoadTestError(AssistantError):
     """The load test could not run (locust missing, the server did not start); shown to whoever ran it."""
 
 
-def run_loadtest(config: Config, users: int = 50, seconds: int = 60, url: str | None = None, out: Path | None = None) -> dict:
-    """Figures for one user and for ``users`` users at once; printed, and written to ``out``."""
+def run_loadtest(
+    config: Config, users: int = 50, seconds: int = 60, think: tuple[float, float] = (2.0, 6.0), url: str | None = None, out: Path | None = None
+) -> dict:
+    """Figures for one user and for ``users`` users at once, each reading an answer for ``think``
+    seconds (uniform between the two) before asking again; printed, and written to ``out``."""
     locust = shutil.which("locust") or str(Path(sys.executable).with_name("locust"))
     if not Path(locust).exists():
         raise LoadTestError("没有找到 locust：请先运行 make loadtest（或 pip install -e '.[load]'）。")
@@ -64,8 +67,9 @@ def run_loadtest(config: Config, users: int = 50, seconds: int = 60, url: str | 
                 "users": users,
                 "seconds": seconds,
                 "workers": config.workers,
-                "single": _phase(locust, target, single, work / "single", users=1, seconds=SINGLE_USER_SECONDS),
-                "many": _phase(locust, target, many, work / "many", users=users, seconds=seconds),
+                "think_seconds": list(think),
+                "single": _phase(locust, target, single, work / "single", users=1, seconds=SINGLE_USER_SECONDS, think=think),
+                "many": _phase(locust, target, many, work / "many", users=users, seconds=seconds, think=think),
             }
         finally:
             if server is not None:
@@ -96,8 +100,8 @@ def development_questions(seed: int = 20261201) -> list[str]:
     return questions
 
 
-def _phase(locust: str, url: str, questions: Path, prefix: Path, users: int, seconds: int) -> dict:
-    env = {**os.environ, "POLICY_LOADTEST_QUESTIONS": str(questions)}
+def _phase(locust: str, url: str, questions: Path, prefix: Path, users: int, seconds: int, think: tuple[float, float]) -> dict:
+    env = {**os.environ, "POLICY_LOADTEST_QUESTIONS": str(questions), "POLICY_LOADTEST_THINK": f"{think[0]},{think[1]}"}
     command = [
         locust, "-f", str(LOCUSTFILE), "--headless", "--host", url,
         "--users", str(users), "--spawn-rate", str(max(1, users // 5)), "--run-time", f"{seconds}s",
@@ -108,7 +112,10 @@ def _phase(locust: str, url: str, questions: Path, prefix: Path, users: int, sec
     stats = Path(f"{prefix}_stats.csv")
     if not stats.exists():
         raise LoadTestError(f"locust 没有写出统计（退出码 {finished.returncode}）：{finished.stderr[-1500:]}")
-    return {"users": users, "seconds": seconds, **_row(stats, REPLY)}
+    try:
+        return {"users": users, "seconds": seconds, **_row(stats, REPLY)}
+    except LoadTestError as error:
+        raise LoadTestError(f"{error} locust 的输出：{finished.stderr[-1500:]}") from None
 
 
 def _row(stats: Path, name: str) -> dict:

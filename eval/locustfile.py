@@ -57,8 +57,10 @@ class ChatUser(HttpUser):
         event_id = posted.json().get("event_id") if posted.ok and posted.text.startswith("{") else None
         if event_id is None:
             return f"HTTP {posted.status_code}: {posted.text[:200]}"
-        with self.client.get(f"/gradio_api/call/ask/{event_id}", name="read answer", stream=True) as stream:
-            return _outcome(stream.iter_lines(decode_unicode=True)) if stream.ok else f"HTTP {stream.status_code}"
+        with self.client.get(f"/gradio_api/call/ask/{event_id}", name="read answer", stream=True, catch_response=True) as stream:
+            problem = _outcome(stream.iter_lines(decode_unicode=True)) if stream.ok else f"HTTP {stream.status_code}"
+            stream.failure(problem) if problem else stream.success()
+            return problem
 
 
 def _outcome(lines) -> str | None:
