@@ -16,7 +16,6 @@ embedding model are unchanged keeps its vectors from the live build.
 
 from __future__ import annotations
 
-import atexit
 import fcntl
 import hashlib
 import json
@@ -24,6 +23,7 @@ import os
 import shutil
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -323,7 +323,18 @@ class ClauseIndex:
 
     def __init__(self, build_dir: Path):
         self.build_dir = build_dir
-        self._reading = _hold_for_reading(build_dir)  # released when this index is collected or the process ends
+        reading = _hold_for_reading(build_dir)
+        copy = _private_copy(build_dir)
+        client = _client(copy / "chroma")
+        # Closed, unlocked and removed by close(), when this index is collected, or at exit.
+        self._finalizer = weakref.finalize(self, _let_go, reading, client, copy)
+        try:
+            self._load(build_dir, client)
+        except BaseException:
+            self.close()
+            raise
+
+    def _load(self, build_dir: Path, client) -> None:
         self.manifest = _read_json(build_dir / MANIFEST)
         damage = changed_files(build_dir, self.manifest.get("files", {}))
         if damage:
@@ -340,7 +351,7 @@ class ClauseIndex:
         for row, chunk in enumerate(self.chunks):
             self._rows_of.setdefault(chunk.clause_id, []).append(row)
         self._vectors: np.ndarray | None = None
-        self.collection = _open_collection(_private_copy(build_dir))
+        self.collection = client.get_collection(COLLECTION, embedding_function=None)
         import bm25s
 
         self.bm25 = bm25s.BM25.load(str(build_dir / "bm25"), show_progress=False)
@@ -354,6 +365,11 @@ class ClauseIndex:
             problems = lost_chunks(self.collection, self._chunk_vectors(), [c.chunk_id for c in self.chunks], rows)
         if problems:
             raise ValueError("；".join(problems))
+
+    def close(self) -> None:
+        """Let go of the build: its vector store closed, this process's copy removed, its
+        reader lock released (so an ingest may sweep it once superseded). Idempotent."""
+        self._finalizer()
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token over chunks (unseen tokens get the highest)."""
@@ -449,8 +465,16 @@ def _private_copy(build_dir: Path) -> Path:
     index_dir = build_dir.parent.parent
     copy = index_dir / "readers" / f"{os.getpid()}-{uuid.uuid4().hex[:6]}"
     shutil.copytree(build_dir / "chroma", copy / "chroma")
-    atexit.register(shutil.rmtree, copy, True)
     return copy
+
+
+def _let_go(reading, client, copy: Path) -> None:
+    try:
+        client.close()
+    except Exception:  # a client that never opened, or a store already closed
+        pass
+    shutil.rmtree(copy, ignore_errors=True)
+    reading.close()  # closing the file releases its shared lock
 
 
 def _alive(pid: str) -> bool:
