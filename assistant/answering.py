@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.calculators.validity import rule_sentence, state_on, stated_in, validity_of
 from assistant.abstention import CLOCK, CLOCK_QUESTION, MONEY, MONEY_QUESTION, ASKING_WORDS
 from assistant.focus import focus, gives, unlabelled
 from assistant.types import Answer, Citation, Retrieved
@@ -60,6 +61,7 @@ class Composer:
         judge: Callable[[str, list[Evidence]], float] | None = None,
         rerank_scores: bool = False,
         sure: float | None = None,
+        clauses_of: Callable[[str], list[Clause]] | None = None,
     ):
         self.tokenizer = tokenizer
         self.idf = idf
@@ -69,6 +71,8 @@ class Composer:
         self.rerank_scores = rerank_scores  # evidence scores are re-ranker probabilities
         # Below this calibrated confidence an answer says it is unsure (None: never).
         self.sure = sure
+        # A document's clauses, where a validity warning finds the sentence it rests on.
+        self.clauses_of = clauses_of or (lambda doc_id: [])
 
     def confidence(self, query: str, evidence: list[Evidence]) -> float:
         """How sure retrieval is that the corpus answers the question (0–1).
@@ -126,12 +130,30 @@ class Composer:
             reading = table_reading(item.clause)
             if reading:
                 lines.append(f"（按表头对应：{reading}）")
-        warning = _validity_warning(top.document, as_of)
+        warning, stated = self.validity_warning(top.document, as_of)
         if not exact and self.sure is not None and confidence < self.sure:
             prefix += UNSURE + "\n"
         text = prefix + "\n".join(lines) + (f"\n{warning}" if warning else "")
-        citations = tuple(citation_of(item) for item in chosen)
+        quoted = {item.clause.clause_id for item in chosen}
+        stated = [Evidence(clause, top.document, 0.0, None, None) for clause in stated if clause.clause_id not in quoted]
+        citations = tuple(citation_of(item) for item in [*chosen, *stated])
         return Answer(question=question, kind="answer", answer=text, citations=citations, retrieved=retrieved, notes=notes, confidence=confidence)
+
+    def validity_warning(self, document: Document, as_of: date) -> tuple[str, list[Clause]]:
+        """A warning when the document quoted has lapsed or is not yet in force on ``as_of``,
+        and the clauses stating its validity (cited with the answer, so every date the warning
+        shows is in a quoted sentence or worked out from one in words). Where no sentence can
+        be quoted, the warning names no date but the one the answer was judged on."""
+        entry = validity_of(document, self.clauses_of(document.doc_id))
+        state = state_on(entry, as_of) if entry.rule != "none" else "未载明"
+        if state not in ("已失效", "尚未施行"):
+            return "", []
+        plainly = "已经失效，请以现行规定为准" if state == "已失效" else "尚未施行"
+        if not entry.references:
+            return f"注意：按该文件关于施行和有效期的规定，{as_of.isoformat()} 时它{plainly}。", []
+        stated = stated_in(document, self.clauses_of(document.doc_id))
+        where = "、".join(dict.fromkeys(clause.section for clause, _ in stated if clause.section))
+        return f"注意：该文件{where}规定了施行和有效期。{rule_sentence(entry)}按 {as_of.isoformat()} 计{plainly}。", [c for c, _ in stated]
 
     def runner_up(self, evidence: list[Evidence], ratio: float = RUNNER_UP_RATIO) -> list[Evidence]:
         """The second clause too, when ranking could hardly tell it from the first: same
@@ -228,12 +250,6 @@ def table_reading(clause: Clause, longest: int = 40) -> str:
     return "；".join(pairs)
 
 
-def _validity_warning(document: Document, as_of: date) -> str:
-    if document.valid_until and as_of > document.valid_until:
-        return f"注意：该文件有效期至 {document.valid_until.isoformat()}，按 {as_of.isoformat()} 计已经失效，请以现行规定为准。"
-    if document.valid_from and as_of < document.valid_from:
-        return f"注意：该文件自 {document.valid_from.isoformat()} 起施行，{as_of.isoformat()} 时尚未施行。"
-    return ""
 
 
 def _number(document: Document) -> str:

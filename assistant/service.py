@@ -125,6 +125,7 @@ class Assistant:
         self.composer = Composer(
             tokenizer, index.idf, min_confidence=self.judge.threshold, rewrite=self.thesaurus.rewrite, judge=self.judge,
             rerank_scores=reranker.model is not None, sure=SURE if self.judge.model is not None else None,
+            clauses_of=index.clauses_of,
         )
         self.catalogue = Catalogue(index.documents.values(), aliases_from(index.clauses.values()))
         by_title: dict[str, list] = {}

@@ -102,16 +102,21 @@ def _verbatim(sentence: str, clauses: list[Clause]) -> tuple[Clause, str] | None
     return None
 
 
+def stated_in(document: Document, clauses: list[Clause]) -> list[tuple[Clause, str]]:
+    """The clauses that state a document's validity, each with its sentence verbatim."""
+    if rule_of(document)[0] == "none":
+        return []
+    found = (_verbatim(sentence, clauses) for sentence in (document.validity_note or "").split("；"))
+    return [pair for pair in found if pair]
+
+
 def validity_of(document: Document, clauses: list[Clause]) -> Validity:
     """A document's ``Validity`` from what ingestion read, citing the sentences it read."""
     rule, years = rule_of(document)
-    references = []
-    if rule != "none":
-        for sentence in (document.validity_note or "").split("；"):
-            found = _verbatim(sentence, clauses)
-            if found:
-                clause, quote = found
-                references.append(Reference(doc_number=document.doc_number or document.title, section=clause.section, quote=quote))
+    references = [
+        Reference(doc_number=document.doc_number or document.title, section=clause.section, quote=quote)
+        for clause, quote in stated_in(document, clauses)
+    ]
     return Validity(
         key=document.doc_id,
         number=document.canonical_number,
@@ -247,7 +252,7 @@ def status(doc: str | Validity, on: date, register: Register | None = None) -> C
         steps.append(f"{_NONE_STATED}，无法仅凭文件本身判断 {on.isoformat()} 是否仍然有效。")
         warnings.append("文件没有写明有效期，可能仍在执行，也可能已被后续文件替代，请向发文机关核实。")
     else:
-        steps.append(_rule_sentence(entry))
+        steps.append(rule_sentence(entry))
         if value == "尚未施行":
             steps.append(f"{on.isoformat()} 早于施行日期 {entry.valid_from.isoformat()}，尚未施行。")
         elif value == "已失效":
@@ -333,7 +338,8 @@ def expiring_by(until: date, since: date | None = None, register: Register | Non
     )
 
 
-def _rule_sentence(entry: Validity) -> str:
+def rule_sentence(entry: Validity) -> str:
+    """The validity rule in words: the sentence quoted, then the dates it means."""
     quote = "".join(r.quote for r in entry.references)
     said = f"原文：“{quote}”" if quote else "原文的施行和有效期规定"
     if entry.rule == "until_date":

@@ -61,3 +61,30 @@ def test_an_answer_the_judge_is_unsure_of_says_so_and_still_quotes(confidence, h
 def test_without_a_calibrated_judge_nothing_is_hedged():
     composer = Composer(_Words(), lambda w: 1.0, min_confidence=0.3, judge=lambda q, e: 0.4)
     assert UNSURE not in composer.compose("质量奖多久评审一次？", "质量奖多久评审一次？", _evidence(), date(2024, 1, 1)).answer
+
+
+def _lapsing(note: str) -> list[Evidence]:
+    """The 质量奖 evidence, its document valid 2022-01-01 to 2026-12-31 as ``note`` says."""
+    [item] = _evidence()
+    document = item.document.__class__(**{**item.document.__dict__, "valid_from": date(2022, 1, 1), "valid_until": date(2026, 12, 31), "validity_note": note})
+    return [Evidence(item.clause, document, 1.0, 0.9, 1.0)]
+
+
+def test_a_lapsed_documents_warning_quotes_and_cites_the_sentence_its_dates_come_from():
+    stated = Clause("d/第三十条#y", "d", ("第三十条",), ("第三十条",), "第三十条 本办法自2022年1月1日起施行，有效期至 2026 年 12 月 31 日。", (), kind="article")
+    composer = Composer(_Words(), lambda w: 1.0, min_confidence=0.3, judge=lambda q, e: 0.9, clauses_of=lambda doc_id: [stated])
+    evidence = _lapsing("本办法自2022年1月1日起施行，有效期至2026年12月31日。")
+    answer = composer.compose("质量奖多久评审一次？", "质量奖多久评审一次？", evidence, date(2027, 3, 1))
+    assert "第三十条规定了施行和有效期" in answer.answer
+    assert "原文：“本办法自2022年1月1日起施行，有效期至 2026 年 12 月 31 日。”" in answer.answer
+    assert "按 2027-03-01 计已经失效" in answer.answer
+    assert [c.clause_id for c in answer.citations] == ["d/第五条#x", "d/第三十条#y"]
+    in_force = composer.compose("质量奖多久评审一次？", "质量奖多久评审一次？", evidence, date(2026, 12, 31))
+    assert "注意" not in in_force.answer and len(in_force.citations) == 1
+
+
+def test_a_warning_whose_sentence_cannot_be_quoted_shows_no_date_of_its_own():
+    composer = Composer(_Words(), lambda w: 1.0, min_confidence=0.3, judge=lambda q, e: 0.9, clauses_of=lambda doc_id: [])
+    answer = composer.compose("质量奖多久评审一次？", "质量奖多久评审一次？", _lapsing("本办法有效期至2026年12月31日。"), date(2027, 3, 1))
+    assert "2027-03-01 时它已经失效" in answer.answer
+    assert "2026" not in answer.answer and len(answer.citations) == 1

@@ -50,7 +50,16 @@ def test_answer_quotes_the_clause_verbatim_and_cites_it(assistant):
 
 def test_expired_document_is_flagged_on_the_as_of_date(assistant):
     answer = assistant.ask("“三明普惠医联保”的起付标准为多少元？", as_of=date(2025, 1, 1))
-    assert "有效期至 2024-12-31" in answer.answer and "已经失效" in answer.answer
+    assert "至 2024-12-31 止" in answer.answer and "按 2025-01-01 计已经失效" in answer.answer
+    # The sentence the dates come from is quoted verbatim and its clause is cited.
+    stated = "本方案自印发之日起试行，有效期至 2024 年 12 月 31 日。"
+    assert f"原文：“{stated}”" in answer.answer
+    assert any(stated in citation.quote for citation in answer.citations)
+
+
+def test_a_document_in_force_on_the_date_carries_no_warning(assistant):
+    answer = assistant.ask("“三明普惠医联保”的起付标准为多少元？", as_of=date(2024, 3, 1))
+    assert "注意：" not in answer.answer and "原文：“本方案" not in answer.answer
 
 
 def test_follow_up_is_rewritten_against_the_previous_question(assistant):
