@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -14,7 +13,7 @@ from ingest.errors import CorpusError
 from ingest.gazette import IssueLayout, parse_issue
 from ingest.regulations import is_regulation_file, parse_regulation
 from ingest.table_layout import load_layouts
-from ingest.types import ParsedSource
+from ingest.types import ParsedSource, sha256_of
 
 MANIFEST = "manifest.yaml"
 _ENTRY_KEYS = {"issue_id", "publisher", "issue", "date", "file", "sha256", "layout", "furniture", "furniture_patterns", "tables"}
@@ -99,11 +98,3 @@ def parse(source: SourceFile) -> ParsedSource:
     else:
         documents, clauses = parse_issue(text, source.layout, source.name, source.sha256)
     return ParsedSource(source.name, source.sha256, tuple(documents), tuple(clauses))
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -16,12 +16,13 @@ Usage::
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from ingest.types import sha256_of
 
 MANIFEST = "build.json"
 READERS = "readers.lock"  # held (shared) by each process reading the build; not part of its content
@@ -36,7 +37,7 @@ def file_table(build_dir: Path) -> dict[str, dict]:
     for path in sorted(p for p in build_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(build_dir).as_posix()
         if relative not in _NOT_CONTENT:
-            table[relative] = {"size": path.stat().st_size, "sha256": _sha256(path)}
+            table[relative] = {"size": path.stat().st_size, "sha256": sha256_of(path)}
     return table
 
 
@@ -49,7 +50,7 @@ def changed_files(build_dir: Path, table: dict[str, dict]) -> list[str]:
             problems.append(f"缺少文件 {relative}")
         elif path.stat().st_size != expected["size"]:
             problems.append(f"文件 {relative} 大小不符（应为 {expected['size']:,} 字节，实为 {path.stat().st_size:,}）")
-        elif _sha256(path) != expected["sha256"]:
+        elif sha256_of(path) != expected["sha256"]:
             problems.append(f"文件 {relative} 内容已被改动")
     return problems
 
@@ -98,11 +99,3 @@ def sample_rows(count: int, size: int) -> list[int]:
 def _lines(path: Path) -> int:
     with path.open(encoding="utf-8") as handle:
         return sum(1 for line in handle if line.strip())
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

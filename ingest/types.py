@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 PATH_SEPARATOR = " › "
 
@@ -221,6 +222,15 @@ def content_hash(text: str, length: int = 8) -> str:
     """Short, stable hash of a text with whitespace ignored (re-wrapping keeps ids)."""
     squashed = re.sub(r"\s+", "", text)
     return hashlib.sha256(squashed.encode("utf-8")).hexdigest()[:length]
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def make_clause_id(doc_id: str, labels: tuple[str, ...], text: str) -> str:
