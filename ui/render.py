@@ -51,11 +51,21 @@ def marked_html(text: str, quoted: str | None) -> str:
     """A clause's text as HTML with the quoted words in <mark> (found whatever the whitespace;
     unmarked when the clause does not hold them).
 
+    A quote that starts or ends with a digit matches whole numbers only: "2万元" is not marked
+    inside "12万元".
+
     >>> marked_html("在 2 个工作日内\\n完成整改。", "2个工作日内完成")
     '在 <mark class="quoted">2 个工作日内<br>完成</mark>整改。'
+    >>> marked_html("封顶12万元；达到30%的封顶2万元。", "2万元")
+    '封顶12万元；达到30%的封顶<mark class="quoted">2万元</mark>。'
     """
     chars = [re.escape(ch) for ch in re.sub(r"\s+", "", quoted or "")]
-    found = re.search(r"\s*".join(chars), text) if chars else None
+    pattern = r"\s*".join(chars)
+    if chars and chars[0][-1].isdigit():
+        pattern = r"(?<![\d.])" + pattern
+    if chars and chars[-1][-1].isdigit():
+        pattern += r"(?![\d.]\d)"
+    found = re.search(pattern, text) if chars else None
     if found is None:
         return text_html(text)
     inside = "<br>".join(html.escape(line) for line in found.group(0).split("\n"))

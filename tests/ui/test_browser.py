@@ -207,3 +207,22 @@ def test_the_pages_work_under_their_security_headers(server_url, browser):
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     expect(page.locator("h1")).to_contain_text("一窗受理")
     assert not refused, refused
+
+
+@pytest.mark.integration
+def test_the_benefit_table_reads_as_a_table_with_the_quoted_cell_marked(server_url, browser):
+    """The 普惠医联保 benefit table, whose extracted text lists one cell per line, is shown as the
+    printed grid: a row's values line up under their 责任 and a quoted amount is highlighted."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.goto(server_url + "/doc/" + quote("明政办规〔2023〕5号") + "?hl=" + quote("2万元"), wait_until="domcontentloaded")
+    grid = page.locator("table").filter(has_text="年免赔额")
+    expect(grid).to_have_count(1)
+    row = grid.locator("tr").filter(has_text="年免赔额")
+    expect(row.locator("td")).to_have_text(["0.5万元", "2万元", "0.5万元", "2万元", "2万元"])
+    expect(grid.locator("th").filter(has_text="责任一")).to_have_count(1)
+    expect(grid.locator("mark").first).to_be_visible()
+    grid.scroll_into_view_if_needed()
+    shot(page, "document-benefit-table", full_page=False)
+    page.close()
