@@ -210,9 +210,10 @@ class IndexBuilder:
 
     def _vectors(self, chunks: list[Chunk], reused: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int]:
         """A vector for every chunk: reused where its text was embedded before, else embedded
-        once per distinct text."""
+        once per distinct text, shortest first, so each batch holds texts of about one length
+        and little padding is computed."""
         vectors: dict[str, np.ndarray] = {}
-        to_embed = list(dict.fromkeys(c.indexed_text for c in chunks if c.indexed_text not in reused))
+        to_embed = sorted(dict.fromkeys(c.indexed_text for c in chunks if c.indexed_text not in reused), key=len)
         computed: dict[str, np.ndarray] = {}
         for start in range(0, len(to_embed), _BATCH):
             batch = to_embed[start : start + _BATCH]
