@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.settings import Config
-from ingest.embedding import Embedder, SentenceTransformerEmbedder
+from ingest.embedding import Embedder, load_embedder
 from ingest.index import BuildReport, IndexBuilder, Progress, quiet
 from ingest.tokenizer import ChineseTokenizer
 
@@ -30,7 +30,7 @@ def build_index(
     ``index_dir`` (default: the index setting), with the configured model and dictionary."""
     return IndexBuilder(
         index_dir or config.index_dir,
-        embedder or SentenceTransformerEmbedder(config.model),
+        embedder or load_embedder(config.model, config.embedding_backend),
         tokenizer or ChineseTokenizer(config.user_dict, config.jieba_cache),
         progress=progress,
     ).run(list(corpus or config.corpus), force=force)

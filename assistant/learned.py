@@ -23,6 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+from ingest.embedding import same_weights
+
 log = logging.getLogger(__name__)
 
 
@@ -47,8 +49,10 @@ class LogisticModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def applies_to(self, embedder: str) -> bool:
-        """Similarities from another embedding model mean something else."""
-        return not self.embedder or self.embedder == embedder
+        """Similarities from another embedding model mean something else; the same weights run
+        at another precision (bf16) move a similarity by under 0.002, and the benchmark checks
+        the answers hold (README, "Embedding backends")."""
+        return not self.embedder or same_weights(self.embedder, embedder)
 
     def to_dict(self) -> dict:
         return {
@@ -130,7 +134,7 @@ class TreeEnsemble:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def applies_to(self, embedder: str) -> bool:
-        return not self.embedder or self.embedder == embedder
+        return not self.embedder or same_weights(self.embedder, embedder)
 
     def to_dict(self) -> dict:
         return {

@@ -30,7 +30,7 @@ from assistant.retrieval import Hit, HybridSearcher
 from assistant.settings import Config
 from assistant.thesaurus import Thesaurus
 from assistant.types import Answer, Citation, Turn
-from ingest.embedding import Embedder, SentenceTransformerEmbedder
+from ingest.embedding import Embedder, load_embedder
 from ingest.index import ClauseIndex
 from ingest.tokenizer import ChineseTokenizer
 
@@ -137,7 +137,7 @@ class Assistant:
     def from_config(cls, config: Config) -> Assistant:
         """Open the live index and load the embedding model (raises errors that say what to run)."""
         index = ClauseIndex.open(config.index_dir)
-        embedder = SentenceTransformerEmbedder(config.model)
+        embedder = load_embedder(config.model, config.embedding_backend)
         tokenizer = ChineseTokenizer(config.user_dict, config.jieba_cache)
         return cls(index, embedder, tokenizer, config)
 

@@ -89,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
 
     setup = commands.add_parser("setup-model", help="convert the bundled multilingual-e5-small weights into the model folder")
     setup.add_argument("--force", action="store_true", help="convert again even if the folder is current")
+    setup.add_argument("--int8", action="store_true", help="also export the int8 ONNX copy (made anyway when the backend is int8-onnx)")
     setup.set_defaults(handler=_setup_model)
 
     ingest = commands.add_parser("ingest", help="parse the corpus and build the index (incremental, atomic)")
@@ -157,6 +158,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--regulations", type=Path, metavar="DIR", help="also ingest this regulations folder and measure again")
     bench.add_argument("--queries", type=int, default=50, help="how many timed queries (default: 50)")
     bench.add_argument("--out", type=Path, metavar="FILE", help="also write the figures as JSON")
+    bench.add_argument("--json", action="store_true", help="print the figures as one JSON object instead of tables")
+    bench.add_argument("--no-backends", dest="backends", action="store_false", help="skip comparing the embedding backends")
     bench.set_defaults(handler=_bench)
 
     load = commands.add_parser("loadtest", help="locust load test of the web chat: one user, then many at once")
@@ -239,6 +242,10 @@ def _setup_model(args) -> int:
     except ModelConversionError as error:
         raise UsageError(str(error)) from error
     print(f"模型就绪：{path}")
+    if args.int8 or config.embedding_backend == "int8-onnx":
+        from ingest.onnx_export import export_int8
+
+        print(f"int8 模型就绪：{export_int8(path, force=args.force)}")
     return 0
 
 
@@ -432,7 +439,7 @@ def _eval(args) -> int:
     from eval.pipelines import PIPELINES, FullPipeline, NaivePipeline, SingleRetrieverPipeline
     from eval.runner import load_dataset, run, verbatim_checker, write_outputs
     from eval.report import table
-    from ingest.embedding import SentenceTransformerEmbedder
+    from ingest.embedding import load_embedder
     from assistant.indexing import build_index
     from ingest.index import ClauseIndex
     from ingest.tokenizer import ChineseTokenizer
@@ -449,7 +456,7 @@ def _eval(args) -> int:
     key = hashlib.sha256("|".join(map(str, corpus)).encode()).hexdigest()[:12]
     cache = config.data_dir / "eval-cache"
     index_dir = cache / f"index-{key}"
-    embedder = SentenceTransformerEmbedder(config.model)
+    embedder = load_embedder(config.model, config.embedding_backend)
     tokenizer = ChineseTokenizer(config.user_dict, config.jieba_cache)
     with TqdmProgress() as progress:
         build_index(config, progress, corpus=corpus, index_dir=index_dir, embedder=embedder, tokenizer=tokenizer)
@@ -566,7 +573,7 @@ def _bench(args) -> int:
 
     if args.regulations is not None and not args.regulations.is_dir():
         raise UsageError(f"找不到法规目录：{args.regulations}")
-    run_bench(settings.load(), regulations=args.regulations, queries=args.queries, out=args.out)
+    run_bench(settings.load(), regulations=args.regulations, queries=args.queries, out=args.out, as_json=args.json, backends=args.backends)
     return 0
 
 

@@ -133,7 +133,7 @@ def test_missing_source_is_reported(tmp_path: Path) -> None:
 def test_the_fingerprint_names_the_weights_not_the_conversion_run(tmp_path):
     import json
 
-    from ingest.embedding import _folder_fingerprint
+    from ingest.embedding import folder_fingerprint
 
     def folder(name: str, source: str, when: str, sha: str):
         path = tmp_path / name / "multilingual-e5-small"
@@ -147,5 +147,5 @@ def test_the_fingerprint_names_the_weights_not_the_conversion_run(tmp_path):
     here = folder("a", "/work/main/.venv/x/e5-small-q4.bin", "2026-11-30T15:47:18+0000", "abc")
     ci = folder("b", "/tmp/ci/main/.venv/x/e5-small-q4.bin", "2026-11-30T22:14:57+0000", "abc")
     other = folder("c", "/work/main/.venv/x/e5-small-q4.bin", "2026-11-30T15:47:18+0000", "def")
-    assert _folder_fingerprint(here) == _folder_fingerprint(ci)
-    assert _folder_fingerprint(here) != _folder_fingerprint(other)
+    assert folder_fingerprint(here) == folder_fingerprint(ci)
+    assert folder_fingerprint(here) != folder_fingerprint(other)
