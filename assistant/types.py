@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -94,3 +95,19 @@ class Turn:
 
     role: Literal["user", "assistant"]
     content: str
+
+
+def json_safe(value):
+    """A ``to_dict()`` value that strict JSON can carry: NaN and infinities become null, and
+    lone surrogates (which UTF-8 cannot encode) are dropped from strings."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
+        from assistant.boundary import clean_text
+
+        return clean_text(value)
+    return value

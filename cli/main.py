@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import re
 import sys
@@ -23,6 +22,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from assistant import settings  # noqa: E402
 from assistant.errors import AssistantError, IngestError  # noqa: E402
 from assistant.boundary import QuestionRequest, question_text  # noqa: E402
+from assistant.types import json_safe  # noqa: E402
 from cli.calc import add_commands as add_calc_commands  # noqa: E402
 from cli.calc import run_command as run_calc_command  # noqa: E402
 
@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer a question (or a JSONL batch)")
     ask.add_argument("question", nargs="?", help="the question, in Chinese")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    ask.add_argument("--local", action="store_true", help="answer in this process even when a web chat on this machine could answer")
     ask.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="judge validity on this date (default: today)")
     ask.add_argument("--jsonl", type=Path, metavar="IN", help="batch input: one {id, question, as_of?, history?} per line")
     ask.add_argument("--out", type=Path, metavar="OUT", help="batch output file (JSONL)")
@@ -208,21 +209,9 @@ def _check_writable(out: Path) -> None:
 
 def _json(data, indent: int | None = None) -> str:
     """JSON that every reader accepts: no NaN or Infinity (written as null), no lone surrogates."""
-    return json.dumps(_finite(data), ensure_ascii=False, indent=indent, allow_nan=False)
+    return json.dumps(json_safe(data), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
-def _finite(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    if isinstance(value, str):
-        from assistant.boundary import clean_text
-
-        return clean_text(value) if any("\ud800" <= ch <= "\udfff" for ch in value) else value
-    return value
 
 
 def _config(args, **overrides):
@@ -338,14 +327,17 @@ def _ask(args) -> int:
         question = _checked_input(question_text, args.question)
     else:
         _check_writable(args.out)
-    assistant = Assistant.from_config(_config(args))
+    config = _config(args)
     if batch is None:
-        answer = assistant.ask(question, as_of=args.as_of)
-        if args.json:
-            print(_json(answer.to_dict(), indent=2))
-        else:
-            print(_render(answer))
+        from cli.warm import ask_running_server
+
+        # A web chat running over the same index answers at once; otherwise load and answer here.
+        answer = None if args.local else ask_running_server(config, question, args.as_of)
+        if answer is None:
+            answer = Assistant.from_config(config).ask(question, as_of=args.as_of).to_dict()
+        print(_json(answer, indent=2) if args.json else _render(answer))
         return 0
+    assistant = Assistant.from_config(config)
     temporary = args.out.with_name(args.out.name + ".partial")
     with temporary.open("w", encoding="utf-8") as handle:
         for item in batch:
@@ -409,10 +401,11 @@ def _batch_text(path: Path) -> str:
     raise UsageError(f"{path} 不是 UTF-8 编码的文本，请另存为 UTF-8 后再试。")
 
 
-def _render(answer) -> str:
-    lines = [answer.answer]
-    for number, citation in enumerate(answer.citations, start=1):
-        lines.append(f"\n[{number}] 《{citation.title}》{citation.doc_number or ''} {citation.section}\n{citation.quote}")
+def _render(answer: dict) -> str:
+    """An answer as ``to_dict()`` gives it (here or from a running server), as plain text."""
+    lines = [answer["answer"]]
+    for number, citation in enumerate(answer.get("citations") or [], start=1):
+        lines.append(f"\n[{number}] 《{citation['title']}》{citation.get('doc_number') or ''} {citation['section']}\n{citation['quote']}")
     return "\n".join(lines)
 
 

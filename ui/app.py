@@ -10,6 +10,7 @@ into a FastAPI app next to ``GET /doc/{doc_id}``. All formatting lives in ``ui.r
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 
@@ -24,13 +25,15 @@ from typing import TYPE_CHECKING  # noqa: E402
 import uuid  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from assistant.boundary import InputError, checked_date, clean_text, history_turns, question_text  # noqa: E402
+from assistant.boundary import InputError, checked_date, clean_text, history_turns, question_request, question_text  # noqa: E402
 from assistant.errors import AssistantError, IngestError  # noqa: E402
 from assistant.feedback import Feedback, FeedbackStore  # noqa: E402
 from assistant.journal import Journal  # noqa: E402
-from assistant.types import Answer, Turn  # noqa: E402
+from assistant.types import Answer, Turn, json_safe  # noqa: E402
 from ui import render  # noqa: E402
 from ui.hardening import Hardened  # noqa: E402
+from ui.routes import ASK_ROUTE, MAX_API_BYTES  # noqa: E402
+from starlette.requests import Request  # noqa: E402  (module level: FastAPI reads route annotations from here)
 
 if TYPE_CHECKING:
     import fastapi
@@ -498,6 +501,39 @@ def create_server(assistant: Assistant, journal: Journal | None = None) -> fasta
             return HTMLResponse(render.not_found_page(doc_id), status_code=404)
         quoted = hl[: render.QUOTE_IN_URL] if hl else None  # what a link carries at most
         return HTMLResponse(render.document_page(found, assistant.index.clauses_of(doc_id), quoted=quoted))
+
+    from fastapi.responses import JSONResponse
+
+    @server.post(ASK_ROUTE)
+    async def ask_json(request: Request) -> JSONResponse:
+        """One question as JSON {question, as_of?, history?, id?} → the answer as ``ask --json``
+        prints it, plus the index build it came from (so ``ask`` can tell it is the same index)."""
+        started = time.perf_counter()
+        request_id = uuid.uuid4().hex[:12]
+        try:
+            body = await request.body()
+            if len(body) > MAX_API_BYTES:
+                raise InputError(f"请求太大（{len(body)} 字节），上限 {MAX_API_BYTES} 字节。")
+            try:
+                raw = json.loads(body.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                raise InputError("请求应是 UTF-8 编码的 JSON 对象，例如 {\"question\": \"保费多少？\"}。") from None
+            asked = question_request(raw)
+        except InputError as error:
+            if journal is not None:
+                journal.refused("api", request_id, "", str(error), time.perf_counter() - started)
+            return JSONResponse({"error": str(error)}, status_code=400)
+        from starlette.concurrency import run_in_threadpool
+
+        try:
+            answer = await run_in_threadpool(assistant.ask, asked.question, history=asked.history, as_of=asked.as_of, question_id=asked.id)
+        except Exception as error:  # noqa: BLE001 — reported to the caller in words, logged in full
+            if journal is not None:
+                journal.failed("api", request_id, asked.question, error, time.perf_counter() - started)
+            return JSONResponse({"error": "回答时出错，请稍后再试。"}, status_code=500)
+        if journal is not None:
+            journal.answered("api", request_id, asked.question, answer, time.perf_counter() - started)
+        return JSONResponse({"answer": json_safe(answer.to_dict()), "build": assistant.index.build_dir.name})
 
     # Routes above are matched first; the Gradio app takes everything else.
     labels = gr.I18n(**{locale: GRADIO_LABELS for locale in ("en", "zh-CN", "zh-TW", "zh")})
