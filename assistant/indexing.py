@@ -33,4 +33,5 @@ def build_index(
         embedder or load_embedder(config.model, config.embedding_backend),
         tokenizer or ChineseTokenizer(config.user_dict, config.jieba_cache),
         progress=progress,
+        chroma_url=config.chroma_url,
     ).run(list(corpus or config.corpus), force=force)

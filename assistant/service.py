@@ -136,7 +136,7 @@ class Assistant:
     @classmethod
     def from_config(cls, config: Config) -> Assistant:
         """Open the live index and load the embedding model (raises errors that say what to run)."""
-        index = ClauseIndex.open(config.index_dir)
+        index = ClauseIndex.open(config.index_dir, config.chroma_url or None)
         embedder = load_embedder(config.model, config.embedding_backend)
         tokenizer = ChineseTokenizer(config.user_dict, config.jieba_cache)
         return cls(index, embedder, tokenizer, config)

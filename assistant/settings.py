@@ -37,6 +37,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_question_chars", "300", "POLICY_MAX_QUESTION_CHARS", "Longer questions are cut to this many characters (and the answer says so)."),
     Setting("fusion", "rrf", "POLICY_FUSION", "How lexical and vector rankings are fused: rrf (reciprocal rank fusion) or weighted (score blend)."),
     Setting("embedding_backend", "fp32", "POLICY_EMBEDDING_BACKEND", "How the embedding model runs: fp32 (torch, float32), bf16 (torch with bfloat16 matrix products: about 2.5x faster on CPUs with AMX or AVX-512 BF16) or int8-onnx (an int8 ONNX copy, made by setup-model --int8). A change re-embeds the index."),
+    Setting("chroma_url", "", "POLICY_CHROMA_URL", "A Chroma server (http://host:port, started with `chroma run`) to keep the vectors in, shared by several serve replicas; empty: an embedded store inside each index build."),
     Setting("workers", "auto", "POLICY_WORKERS", "Questions the web chat answers at the same time (auto: one per CPU core); more wait in line."),
 )
 
@@ -58,6 +59,7 @@ class Config:
     fusion: str
     workers: int = 1
     embedding_backend: str = "fp32"
+    chroma_url: str = ""
 
     @property
     def jieba_cache(self) -> Path:
@@ -108,6 +110,7 @@ def load(overrides: dict[str, str | None] | None = None, environ: dict[str, str]
         fusion=fusion,
         workers=_workers(raw["workers"]),
         embedding_backend=_choice(raw["embedding_backend"], "embedding_backend", BACKENDS),
+        chroma_url=raw["chroma_url"].strip(),
     )
 
 

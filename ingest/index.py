@@ -90,12 +90,16 @@ class IndexBuilder:
         tokenizer: ChineseTokenizer,
         chunker: Chunker | None = None,
         progress: Progress = quiet,
+        chroma_url: str = "",
     ):
         self.index_dir = Path(index_dir)
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.chunker = chunker or Chunker()
         self.progress = progress
+        # Empty: vectors in an embedded Chroma store inside each build folder. A URL: in a
+        # collection per build on that Chroma server, which every replica reads.
+        self.chroma_url = chroma_url
 
     def run(self, corpus_dirs: list[Path], force: bool = False) -> BuildReport:
         """Build (or find up to date) the index of these folders. Builders of one index folder
@@ -162,7 +166,7 @@ class IndexBuilder:
         digest = hashlib.sha256()
         for source in sorted(sources, key=lambda s: s.name):
             digest.update(f"{source.name}:{source.sha256}\n".encode())
-        digest.update(f"{PARSER_VERSION}|{self.embedder.fingerprint}|{self.chunker.max_chars}|{self.tokenizer.terms}|{HNSW}".encode())
+        digest.update(f"{PARSER_VERSION}|{self.embedder.fingerprint}|{self.chunker.max_chars}|{self.tokenizer.terms}|{HNSW}|{self.chroma_url}".encode())
         return digest.hexdigest()
 
     def _parse(self, sources: list[SourceFile]) -> tuple[list[Document], list[Clause]]:
@@ -238,8 +242,9 @@ class IndexBuilder:
         _write_jsonl(build_dir / "chunks.jsonl", (asdict(c) for c in chunks))
         titles = {d.doc_id: d for d in documents}
         sections = {c.clause_id: c.section for c in clauses}
-        client = _client(build_dir / "chroma")
-        collection = client.create_collection(COLLECTION, embedding_function=None, configuration={"hnsw": HNSW})
+        name = _collection_name(build_dir) if self.chroma_url else COLLECTION
+        client = _server(self.chroma_url) if self.chroma_url else _client(build_dir / "chroma")
+        collection = client.create_collection(name, embedding_function=None, configuration={"hnsw": HNSW})
         for start in range(0, len(chunks), 1000):
             batch = chunks[start : start + 1000]
             collection.add(
@@ -280,6 +285,8 @@ class IndexBuilder:
             "counts": counts,
             "files": file_table(build_dir),
         }
+        if self.chroma_url:
+            manifest["chroma"] = {"url": self.chroma_url, "collection": name}
         # build.json is written last: a build folder without it is incomplete.
         (build_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -290,6 +297,10 @@ class IndexBuilder:
         retriever = bm25s.BM25()
         retriever.index(tokens, show_progress=False)
         retriever.save(str(directory), show_progress=False)
+
+    def _collection_prefix(self) -> str:
+        """Collections of this index folder on a shared server start with this (others' are not ours)."""
+        return f"{COLLECTION}-{_folder_key(self.index_dir)}-"
 
     def _new_build_dir(self) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -306,6 +317,13 @@ class IndexBuilder:
         for path in builds.iterdir() if builds.is_dir() else ():
             if path.name != keep and path.is_dir() and not _being_read(path):
                 shutil.rmtree(path, ignore_errors=True)
+        if self.chroma_url:  # collections on the server whose build folder is gone
+            client = _server(self.chroma_url)
+            kept = {_collection_name(path) for path in builds.iterdir()} if builds.is_dir() else set()
+            for collection in client.list_collections():
+                name = getattr(collection, "name", collection)
+                if name.startswith(self._collection_prefix()) and name not in kept:
+                    client.delete_collection(name)
         for temporary in self.index_dir.glob(f"{CURRENT}.*.tmp"):
             temporary.unlink(missing_ok=True)
         for copy in (self.index_dir / "readers").glob("*"):
@@ -322,11 +340,18 @@ class ClauseIndex:
         index.clauses["闽政〔2022〕23号/第十条#…"]
     """
 
-    def __init__(self, build_dir: Path):
+    def __init__(self, build_dir: Path, chroma_url: str | None = None):
         self.build_dir = build_dir
         reading = _hold_for_reading(build_dir)
-        copy = _private_copy(build_dir)
-        client = _client(copy / "chroma")
+        served = _read_json(build_dir / MANIFEST).get("chroma") if (build_dir / MANIFEST).exists() else None
+        if served:  # vectors on a Chroma server: read there (at this replica's own address for it, if given)
+            copy = None
+            client = _server(chroma_url or served["url"])
+            self._collection_name = served["collection"]
+        else:
+            copy = _private_copy(build_dir)
+            client = _client(copy / "chroma")
+            self._collection_name = COLLECTION
         # Closed, unlocked and removed by close(), when this index is collected, or at exit.
         self._finalizer = weakref.finalize(self, _let_go, reading, client, copy)
         try:
@@ -352,7 +377,7 @@ class ClauseIndex:
         for row, chunk in enumerate(self.chunks):
             self._rows_of.setdefault(chunk.clause_id, []).append(row)
         self._vectors: np.ndarray | None = None
-        self.collection = client.get_collection(COLLECTION, embedding_function=None)
+        self.collection = client.get_collection(self._collection_name, embedding_function=None)
         import bm25s
 
         self.bm25 = bm25s.BM25.load(str(build_dir / "bm25"), show_progress=False)
@@ -378,14 +403,14 @@ class ClauseIndex:
         return float(np.log((self._chunk_count - df + 0.5) / (df + 0.5) + 1.0))
 
     @classmethod
-    def open(cls, index_dir: Path) -> ClauseIndex:
+    def open(cls, index_dir: Path, chroma_url: str | None = None) -> ClauseIndex:
         live = _live_build(Path(index_dir))
         if live is None:
             raise IndexMissingError(
                 f"索引不存在或不完整：{index_dir}。请先运行 policy-assistant ingest（make run 会在首次启动时自动建立）。"
             )
         try:
-            return cls(live)
+            return cls(live, chroma_url)
         except Exception as error:
             raise IndexMissingError(
                 f"索引已损坏（{live.name}：{error}）。请运行 policy-assistant ingest 重新建立（make run 启动时也会自动重建）。"
@@ -469,12 +494,13 @@ def _private_copy(build_dir: Path) -> Path:
     return copy
 
 
-def _let_go(reading, client, copy: Path) -> None:
+def _let_go(reading, client, copy: Path | None) -> None:
     try:
         client.close()
     except Exception:  # a client that never opened, or a store already closed
         pass
-    shutil.rmtree(copy, ignore_errors=True)
+    if copy is not None:
+        shutil.rmtree(copy, ignore_errors=True)
     reading.close()  # closing the file releases its shared lock
 
 
@@ -498,6 +524,34 @@ def _client(path: Path):
     from chromadb.config import Settings
 
     return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=False))
+
+
+def _server(url: str):
+    """A client of the Chroma server at ``url`` (http://host:port), refusing with a sentence
+    that names the setting when it cannot be reached."""
+    import chromadb
+    from chromadb.config import Settings
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise IngestError(f"POLICY_CHROMA_URL 应是 http://主机:端口，例如 http://127.0.0.1:8000，收到的是 {url!r}。")
+    try:
+        return chromadb.HttpClient(
+            host=parts.hostname, port=parts.port or (443 if parts.scheme == "https" else 8000), ssl=parts.scheme == "https",
+            settings=Settings(anonymized_telemetry=False),
+        )
+    except Exception as error:
+        raise IngestError(f"连不上 Chroma 服务器 {url}（{error}）。请先启动它（chroma run --path DIR --port 端口），或清空 POLICY_CHROMA_URL 改用内置存储。") from None
+
+
+def _collection_name(build_dir: Path) -> str:
+    """A build's collection on a Chroma server: the index folder's key and the build's name."""
+    return f"{COLLECTION}-{_folder_key(build_dir.parent.parent)}-{build_dir.name}"
+
+
+def _folder_key(index_dir: Path) -> str:
+    return hashlib.sha256(str(Path(index_dir).resolve()).encode()).hexdigest()[:8]
 
 
 def _open_collection(build_dir: Path):

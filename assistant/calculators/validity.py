@@ -222,7 +222,7 @@ def configured_register() -> Register:
     config = settings.load()
     aliases = load_aliases(config.aliases)
     try:
-        index = ClauseIndex.open(config.index_dir)
+        index = ClauseIndex.open(config.index_dir, config.chroma_url or None)
     except IndexMissingError:
         index = None
     if index is not None:
