@@ -553,6 +553,7 @@ def serve(config: Config) -> None:
     """Open (building on first use) the index, load the model and serve on config.host:config.port."""
     import uvicorn
 
+    from assistant.live import LiveAssistant
     from assistant.service import Assistant
     from ingest.errors import IndexMissingError
 
@@ -570,6 +571,13 @@ def serve(config: Config) -> None:
             build_index(config, progress, force=damaged)
         assistant = Assistant.from_config(config)
     journal = Journal(config.log_dir / f"serve-{config.port}.jsonl")
+    # A new build (an ingest here, or on another replica's machine over the shared folder) takes over without a restart.
+    assistant = LiveAssistant(
+        assistant,
+        config,
+        on_switch=lambda build: journal.event("switch", build=build),
+        on_failure=lambda build, error: journal.event("switch_failed", level=logging.WARNING, build=build, error=str(error)),
+    )
     server = create_server(assistant, journal)
     journal.event(
         "start",
