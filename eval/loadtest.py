@@ -164,18 +164,28 @@ def _start_server(config: Config, work: Path) -> tuple[subprocess.Popen, str]:
     raise LoadTestError(f"服务 {START_SECONDS} 秒内没有在 {url} 上应答。")
 
 
-def _warm(url: str) -> None:
-    """A few questions first: the first answers load lazily built parts and are not typical."""
-    for question in ("差评多久内要完成整改反馈？", "我住院自付了3.86万，普惠医联保能赔多少？"):
-        request = urllib.request.Request(
-            url + "/gradio_api/call/ask",
-            data=json.dumps({"data": [question, "2026-11-30"]}).encode(),
-            headers={"content-type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as posted:
-            event_id = json.loads(posted.read())["event_id"]
-        with urllib.request.urlopen(f"{url}/gradio_api/call/ask/{event_id}", timeout=120) as stream:
-            stream.read()
+def _warm(url: str, rounds: int = 4) -> None:
+    """A few questions first: the first answers load lazily built parts and are not typical.
+    Cookies are kept (behind a proxy they pin a user to one replica) and each round is a new
+    user, so every replica behind a proxy is likely warmed."""
+    import http.client
+    import http.cookiejar
+
+    for _ in range(rounds):
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        for question in ("差评多久内要完成整改反馈？", "我住院自付了3.86万，普惠医联保能赔多少？"):
+            request = urllib.request.Request(
+                url + "/gradio_api/call/ask",
+                data=json.dumps({"data": [question, "2026-11-30"]}).encode(),
+                headers={"content-type": "application/json"},
+            )
+            try:
+                with opener.open(request, timeout=60) as posted:
+                    event_id = json.loads(posted.read())["event_id"]
+                with opener.open(f"{url}/gradio_api/call/ask/{event_id}", timeout=120) as stream:
+                    stream.read()
+            except (OSError, ValueError, KeyError, http.client.HTTPException) as error:
+                raise LoadTestError(f"预热提问没有得到完整回答（{url}：{error}）。若经过反向代理，请确认它把同一用户的请求发往同一副本。") from None
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -271,6 +271,7 @@ class IndexBuilder:
         counts = {"documents": len(documents), "clauses": len(clauses), "chunks": len(chunks)}
         self.progress("检查新索引", 0, 1)
         problems = wrong_counts(build_dir, counts, collection) + (lost_chunks(collection, stacked, [c.chunk_id for c in chunks]) if chunks else [])
+        self.progress("检查新索引", 1, 1)
         del collection
         _release(client)
         if problems:
