@@ -7,6 +7,7 @@ import json
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -94,19 +95,11 @@ class SentenceTransformerEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
-            vector = self._queries.get(text)
-            if vector is None:
-                with self._precision():
-                    vector = self.model.encode(
-                        [text], prompt_name=self._query_prompt, normalize_embeddings=True, convert_to_numpy=True
-                    )[0].astype(np.float32)
-                vector.setflags(write=False)  # shared by every caller asking the same
-                self._queries[text] = vector
-                if len(self._queries) > self.QUERY_CACHE:
-                    self._queries.popitem(last=False)
-            else:
-                self._queries.move_to_end(text)
-            return vector
+            return _remembered(self._queries, text, self._encode_query, self.QUERY_CACHE)
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        with self._precision():
+            return self.model.encode([text], prompt_name=self._query_prompt, normalize_embeddings=True, convert_to_numpy=True)[0].astype(np.float32)
 
 
 class OnnxEmbedder:
@@ -174,16 +167,22 @@ class OnnxEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
-            vector = self._queries.get(text)
-            if vector is None:
-                vector = self._encode([self._query_prompt + text])[0]
-                vector.setflags(write=False)
-                self._queries[text] = vector
-                if len(self._queries) > self.QUERY_CACHE:
-                    self._queries.popitem(last=False)
-            else:
-                self._queries.move_to_end(text)
-            return vector
+            return _remembered(self._queries, text, lambda t: self._encode([self._query_prompt + t])[0], self.QUERY_CACHE)
+
+
+def _remembered(cache: OrderedDict[str, np.ndarray], text: str, encode: Callable[[str], np.ndarray], size: int) -> np.ndarray:
+    """A question's vector from the cache of the last ``size`` questions, encoded when new.
+    Cached vectors are read-only: every caller asking the same question shares one."""
+    vector = cache.get(text)
+    if vector is not None:
+        cache.move_to_end(text)
+        return vector
+    vector = encode(text)
+    vector.setflags(write=False)
+    cache[text] = vector
+    if len(cache) > size:
+        cache.popitem(last=False)
+    return vector
 
 
 # How a model is run: torch in float32, torch in bfloat16, or its int8 ONNX copy on ONNX Runtime.
