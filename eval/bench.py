@@ -152,7 +152,7 @@ def _cold_ask(index_dir: Path) -> float:
     import subprocess
     import sys
 
-    command = [sys.executable, "-m", "cli.main", "ask", "--json", QUERIES[0]]
+    command = [sys.executable, "-m", "cli.main", "ask", "--json", "--local", QUERIES[0]]  # cold: never a running server
     started = time.perf_counter()
     asked = subprocess.run(command, capture_output=True, text=True, check=False, env={**os.environ, "POLICY_INDEX_DIR": str(index_dir)})
     seconds = time.perf_counter() - started
