@@ -133,6 +133,10 @@ class Assistant:
             by_title.setdefault(document.title, []).append(document)
         self.versions = {title: docs for title, docs in by_title.items() if len(docs) > 1}
 
+    def current(self) -> Assistant:
+        """The assistant answering now: this one (a ``LiveAssistant`` gives the live build's)."""
+        return self
+
     @classmethod
     def from_config(cls, config: Config) -> Assistant:
         """Open the live index and load the embedding model (raises errors that say what to run)."""

@@ -115,7 +115,7 @@ class OnnxEmbedder:
     def __init__(self, model_path: Path, batch_size: int = 32, threads: int | None = None):
         model_path = Path(model_path)
         if not (model_path / "model.onnx").exists():
-            raise ModelMissingError(f"int8 嵌入模型不存在：{model_path}。请先运行 make setup（或 policy-assistant setup-model）生成。")
+            raise ModelMissingError(f"int8 嵌入模型不存在：{model_path}。请先运行 policy-assistant setup-model --int8 生成。")
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -133,7 +133,8 @@ class OnnxEmbedder:
         self._query_prompt = prompts.get("query", "")
         self._passage_prompt = prompts.get("passage", "")
         self.batch_size = batch_size
-        self.dimension = int(self.session.get_outputs()[0].shape[-1] or 0) or len(self._encode(["a"])[0])
+        width = self.session.get_outputs()[0].shape[-1]  # an int, or a name when the graph left it open
+        self.dimension = width if isinstance(width, int) else len(self._encode(["a"])[0])
         self.fingerprint = folder_fingerprint(model_path)
         self._lock = threading.Lock()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -187,7 +188,7 @@ def _remembered(cache: OrderedDict[str, np.ndarray], text: str, encode: Callable
 
 # How a model is run: torch in float32, torch in bfloat16, or its int8 ONNX copy on ONNX Runtime.
 BACKENDS = ("fp32", "bf16", "int8-onnx")
-# Separates a model folder's fingerprint from the precision it runs at ("…-2da7b3c3bd8a@bf16").
+# Separates a model folder's fingerprint from the precision it runs at ("…-2da7b3c3bd8a@bf16-autocast").
 PRECISION_MARK = "@"
 
 

@@ -511,9 +511,11 @@ def create_server(assistant: Assistant, journal: Journal | None = None) -> fasta
         started = time.perf_counter()
         request_id = uuid.uuid4().hex[:12]
         try:
-            body = await request.body()
-            if len(body) > MAX_API_BYTES:
-                raise InputError(f"请求太大（{len(body)} 字节），上限 {MAX_API_BYTES} 字节。")
+            body = b""
+            async for part in request.stream():  # read no further than the limit
+                body += part
+                if len(body) > MAX_API_BYTES:
+                    raise InputError(f"请求太大，上限 {MAX_API_BYTES} 字节。")
             try:
                 raw = json.loads(body.decode("utf-8"))
             except (UnicodeDecodeError, ValueError, RecursionError):
@@ -525,15 +527,17 @@ def create_server(assistant: Assistant, journal: Journal | None = None) -> fasta
             return JSONResponse({"error": str(error)}, status_code=400)
         from starlette.concurrency import run_in_threadpool
 
+        # One assistant for the answer and the build it names, even if the live build switches meanwhile.
+        serving = assistant.current()
         try:
-            answer = await run_in_threadpool(assistant.ask, asked.question, history=asked.history, as_of=asked.as_of, question_id=asked.id)
+            answer = await run_in_threadpool(serving.ask, asked.question, history=asked.history, as_of=asked.as_of, question_id=asked.id)
         except Exception as error:  # noqa: BLE001 — reported to the caller in words, logged in full
             if journal is not None:
                 journal.failed("api", request_id, asked.question, error, time.perf_counter() - started)
             return JSONResponse({"error": "回答时出错，请稍后再试。"}, status_code=500)
         if journal is not None:
             journal.answered("api", request_id, asked.question, answer, time.perf_counter() - started)
-        return JSONResponse({"answer": json_safe(answer.to_dict()), "build": assistant.index.build_dir.name})
+        return JSONResponse({"answer": json_safe(answer.to_dict()), "build": serving.index.build_dir.name})
 
     # Routes above are matched first; the Gradio app takes everything else.
     labels = gr.I18n(**{locale: GRADIO_LABELS for locale in ("en", "zh-CN", "zh-TW", "zh")})

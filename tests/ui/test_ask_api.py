@@ -111,3 +111,9 @@ def test_ask_answers_through_a_running_server_and_alone_when_told(server_url, re
     asked = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if '"api"' in line]
     assert sum(1 for line in asked if line.get("question") == QUESTION and line["event"] == "answer") >= 1
     assert "Loading weights" not in through.stderr  # the model was not loaded for it
+
+
+@pytest.mark.integration
+def test_an_oversized_request_is_refused_before_it_is_read_whole(server_url):
+    status, reply = _post(server_url, b'{"question": "' + "保".encode() * 200_000 + b'"}')
+    assert status == 400 and "上限" in reply["error"]
