@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha256sum | cu
 
 .PHONY: setup run test test-fast ingest bench loadtest browser clean
 
-setup: $(STAMP) .data/models/multilingual-e5-small/conversion.json
+MODEL := .data/models/multilingual-e5-small
+
+setup: $(STAMP) $(MODEL)/conversion.json $(MODEL)-onnx/export.json
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -17,7 +19,8 @@ $(STAMP): pyproject.toml Makefile
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-.data/models/multilingual-e5-small/conversion.json: $(STAMP)
+# The converted model and its fp32 ONNX copy (what serving runs, without torch): one command makes both.
+$(MODEL)/conversion.json $(MODEL)-onnx/export.json &: $(STAMP)
 	$(BIN)/policy-assistant setup-model
 
 run: setup

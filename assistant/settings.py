@@ -36,7 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("min_confidence", "0.35", "POLICY_MIN_CONFIDENCE", "Below this retrieval confidence (0–1) the assistant says the corpus does not cover the question; used only when no trained answer/abstain model (`assistant/abstention.json`) is present, which carries its own threshold."),
     Setting("max_question_chars", "300", "POLICY_MAX_QUESTION_CHARS", "Longer questions are cut to this many characters (and the answer says so)."),
     Setting("fusion", "rrf", "POLICY_FUSION", "How lexical and vector rankings are fused: rrf (reciprocal rank fusion) or weighted (score blend)."),
-    Setting("embedding_backend", "fp32", "POLICY_EMBEDDING_BACKEND", "How the embedding model runs: fp32 (torch, float32), bf16 (torch with bfloat16 matrix products: about 2.5x faster on CPUs with AMX or AVX-512 BF16) or int8-onnx (an int8 ONNX copy, made by setup-model --int8). A change re-embeds the index."),
+    Setting("embedding_backend", "fp32-onnx", "POLICY_EMBEDDING_BACKEND", "How the embedding model runs: fp32-onnx (its float32 ONNX copy on ONNX Runtime, made by setup-model: no torch loaded, the same vectors as fp32), fp32 (torch, float32), bf16 (torch with bfloat16 matrix products: about 2.5x faster on CPUs with AMX or AVX-512 BF16) or int8-onnx (an int8 ONNX copy, made by setup-model --int8). fp32-onnx and fp32 share an index; any other change re-embeds it."),
     Setting("chroma_url", "", "POLICY_CHROMA_URL", "A Chroma server (http://host:port, started with `chroma run`) to keep the vectors in, shared by several serve replicas; empty: an embedded store inside each index build."),
     Setting("workers", "auto", "POLICY_WORKERS", "Questions the web chat answers at the same time (auto: one per CPU core); more wait in line."),
 )

@@ -87,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command")
 
-    setup = commands.add_parser("setup-model", help="convert the bundled multilingual-e5-small weights into the model folder")
+    setup = commands.add_parser("setup-model", help="convert the bundled multilingual-e5-small weights into the model folder and export its fp32 ONNX copy")
     setup.add_argument("--force", action="store_true", help="convert again even if the folder is current")
     setup.add_argument("--int8", action="store_true", help="also export the int8 ONNX copy (made anyway when the backend is int8-onnx)")
     setup.set_defaults(handler=_setup_model)
@@ -231,9 +231,10 @@ def _setup_model(args) -> int:
     except ModelConversionError as error:
         raise UsageError(str(error)) from error
     print(f"模型就绪：{path}")
-    if args.int8 or config.embedding_backend == "int8-onnx":
-        from ingest.onnx_export import export_int8
+    from ingest.onnx_export import export_fp32, export_int8
 
+    print(f"ONNX 模型就绪：{export_fp32(path, force=args.force)}")
+    if args.int8 or config.embedding_backend == "int8-onnx":
         print(f"int8 模型就绪：{export_int8(path, force=args.force)}")
     return 0
 

@@ -24,7 +24,7 @@ from eval.embedders import compare
 from eval.embedders import table as embedders_table
 from ingest.embedding import load_embedder
 from ingest.index import ClauseIndex
-from ingest.onnx_export import export_int8
+from ingest.onnx_export import export_fp32, export_int8
 from ingest.tokenizer import ChineseTokenizer
 
 QUERIES = (
@@ -94,7 +94,8 @@ def run_bench(
                 opened = ClauseIndex.open(index_dir)
                 texts = [chunk.indexed_text for chunk in opened.chunks]
                 opened.close()
-                export_int8(config.model)  # once; kept beside the model for later runs
+                export_fp32(config.model)  # once each; kept beside the model for later runs
+                export_int8(config.model)
                 compared = compare(config.model, texts)
             rows.append(
                 Figures(

@@ -58,11 +58,12 @@ def real_config():
     from assistant import settings
     from assistant.indexing import build_index
     from ingest.e5_conversion import convert
+    from ingest.onnx_export import export_fp32
 
     config = settings.load(
         {"data_dir": str(TEST_CACHE), "model": str(ROOT / ".data" / "models" / "multilingual-e5-small")}, environ={}
     )
-    convert(config.model)
+    export_fp32(convert(config.model))
     build_index(config)
     return config
 
