@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from ingest.errors import ModelMissingError
+from ingest.onnx_export import position_ids
 
 
 class Embedder(Protocol):
@@ -141,6 +142,7 @@ class OnnxEmbedder:
         inputs = {i.name for i in self.session.get_inputs()}
         # The fp32 copy takes token vectors, gathered here from the table on disk; the int8 copy takes ids.
         self._table = np.load(model_path / TABLE_FILE, mmap_mode="r") if "inputs_embeds" in inputs else None
+        self._positions = made.get("positions") if "position_ids" in inputs else None
         self._length = _read_json(model_path / "sentence_bert_config.json").get("max_seq_length", 512)
         self._whole_file = model_path / "tokenizer.json"
         self._whole = None
@@ -177,7 +179,7 @@ class OnnxEmbedder:
         """The model's token ids of each text, as the whole tokenizer gives them."""
         if self._common_ids is None:
             return [e.ids for e in self.tokenizer.encode_batch(texts)]
-        normalise = self.tokenizer.normalizer.normalize_str
+        normalise = self.tokenizer.normalizer.normalize_str if self.tokenizer.normalizer is not None else str
         rare = [i for i, text in enumerate(texts) if self._outside.search(normalise(text))]
         common = sorted(set(range(len(texts))) - set(rare))
         ids: list[list[int]] = [[] for _ in texts]
@@ -205,6 +207,8 @@ class OnnxEmbedder:
             feed = {"input_ids": ids, "attention_mask": mask}
         else:
             feed = {"inputs_embeds": np.asarray(self._table[ids], dtype=np.float32), "attention_mask": mask}
+        if self._positions is not None:
+            feed["position_ids"] = position_ids(ids, self._positions)
         hidden = self.session.run(None, feed)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
@@ -247,8 +251,9 @@ def token_batches(lengths: list[int], budget: int, max_rows: int) -> list[list[i
 def _check_source(folder: Path, made: dict) -> None:
     """Refuse an ONNX copy made from other weights than those now in its source folder."""
     source = folder.parent / str(made.get("source", ""))
+    # A deployment may keep the copy alone (serving needs nothing else); then there is nothing to compare.
     if made.get("source") and (source / "modules.json").exists() and made.get("source_fingerprint") != folder_fingerprint(source):
-        raise ModelMissingError(f"嵌入模型已更换，{folder} 仍是旧模型的副本。请运行 policy-assistant setup-model --force 重新生成。")
+        raise ModelMissingError(f"嵌入模型已更换，{folder} 仍是旧模型的副本。请运行 policy-assistant setup-model 重新生成。")
 
 
 def _remembered(cache: OrderedDict[str, np.ndarray], text: str, encode: Callable[[str], np.ndarray], size: int) -> np.ndarray:

@@ -15,3 +15,7 @@ class IndexMissingError(IngestError):
 
 class ModelMissingError(IngestError):
     """The embedding model folder is missing or unreadable; seen by anyone indexing or asking before `make setup`."""
+
+
+class ModelExportError(IngestError):
+    """An ONNX copy of the model could not be made or did not match the model; seen by whoever runs setup-model."""

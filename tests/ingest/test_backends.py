@@ -13,7 +13,7 @@ from assistant import settings
 from assistant.errors import SettingError
 from assistant.learned import TreeEnsemble
 from ingest.embedding import OnnxEmbedder, load_embedder, same_weights, token_batches
-from ingest.errors import ModelMissingError
+from ingest.errors import ModelExportError, ModelMissingError
 from ingest.onnx_export import COMMON_IDS_FILE, COMMON_TOKENIZER_FILE, export_fp32, onnx_folder, write_common_tokenizer
 
 TEXTS = [
@@ -86,7 +86,8 @@ def test_the_common_tokenizer_gives_the_whole_tokenizers_ids_for_text_of_common_
     from tokenizers import Tokenizer
 
     whole, path = _unigram(tmp_path)
-    kept = write_common_tokenizer(path, tmp_path, ranges=((0x0000, 0x007F), (0x2581, 0x2581), (0x4E00, 0x9FFF)))
+    kept, ranges = write_common_tokenizer(path, tmp_path, ranges=((0x0000, 0x007F), (0x4E00, 0x9FFF)))
+    assert (0x2581, 0x2581) in ranges  # the word-boundary mark the pre-tokenizer inserts
     common = Tokenizer.from_file(str(tmp_path / COMMON_TOKENIZER_FILE))
     ids = np.load(tmp_path / COMMON_IDS_FILE)
     assert kept == 14 and common.get_vocab_size() == 14  # "é" and "café" go; "ñ", the lowest score, stays
@@ -101,7 +102,7 @@ def test_a_tokenizer_the_common_one_cannot_copy_is_refused(tmp_path):
     spec = json.loads(path.read_text(encoding="utf-8"))
     spec["post_processor"] = {"type": "RobertaProcessing", "sep": ["</s>", 2], "cls": ["<s>", 0]}
     path.write_text(json.dumps(spec), encoding="utf-8")
-    with pytest.raises(ValueError, match="RobertaProcessing"):
+    with pytest.raises(ModelExportError, match="RobertaProcessing.*POLICY_EMBEDDING_BACKEND=fp32"):
         write_common_tokenizer(path, tmp_path)
 
 
@@ -123,6 +124,8 @@ def test_the_fp32_onnx_copy_gives_the_torch_models_vectors_and_shares_its_index(
     assert onnx.fingerprint == fp32.fingerprint and onnx.dimension == 384
     assert (onnx.embed_passages(TEXTS) * fp32.embed_passages(TEXTS)).sum(axis=1).min() > 0.99999
     assert float(onnx.embed_query("起付线多少") @ fp32.embed_query("起付线多少")) > 0.99999
+    odd = ["表格第3列为空<pad>时按0计", "Ｃafé 한국어 起付线"]  # a literal pad token keeps its position; the whole tokenizer's path
+    assert (onnx.embed_passages(odd) * fp32.embed_passages(odd)).sum(axis=1).min() > 0.99999
     assert onnx.embed_passages([]).shape == (0, 384)
 
 
@@ -133,9 +136,12 @@ def test_the_common_tokenizer_tokenises_every_chunk_as_the_whole_one_does(real_c
     onnx = OnnxEmbedder(onnx_folder(real_config.model))
     whole = Tokenizer.from_file(str(real_config.model / "tokenizer.json"))
     whole.enable_truncation(512)
-    texts = ["passage: " + chunk.indexed_text for chunk in real_assistant.index.chunks]
-    texts += ["query: 30℃ × 2 ≤ 35μg/m³", "  两个  空格 ", "ＡＢＣ１２３", "", "Ｃafé ñ 한국어 русский", "长" * 2000]
-    assert onnx.token_ids(texts) == [e.ids for e in whole.encode_batch(texts)]
+    common = ["passage: " + chunk.indexed_text for chunk in real_assistant.index.chunks]
+    common += ["query: 30℃ × 2 ≤ 35μg/m³", "  两个  空格 ", "ＡＢＣ１２３", "", "长" * 2000, "空<pad>格<mask>"]
+    assert onnx.token_ids(common) == [e.ids for e in whole.encode_batch(common)]
+    assert onnx._whole is None  # all of them took the common tokenizer
+    rare = ["Ｃafé ñ", "한국어 起付线", "русский"]
+    assert onnx.token_ids(rare) == [e.ids for e in whole.encode_batch(rare)] and onnx._whole is not None
 
 
 @pytest.mark.integration
@@ -151,7 +157,7 @@ def test_a_copy_made_from_other_weights_is_refused(real_config, tmp_path):
     made = json.loads((copy / "export.json").read_text(encoding="utf-8"))
     (copy / "export.json").unlink()
     (copy / "export.json").write_text(json.dumps({**made, "source_fingerprint": "multilingual-e5-small-000000000000"}), encoding="utf-8")
-    with pytest.raises(ModelMissingError, match="setup-model --force"):
+    with pytest.raises(ModelMissingError, match="setup-model 重新生成"):
         OnnxEmbedder(copy)
 
 
