@@ -105,7 +105,9 @@ def export_fp32(source: Path, force: bool = False) -> Path:
         config = auto.config
         # Positions are an input, computed from the ids as the model computes them (XLM-R counts
         # real tokens from its padding index; a literal "<pad>" in a text takes the padding position).
-        positions = {"rule": "after-padding", "padding_idx": int(config.pad_token_id)} if config.model_type in ("xlm-roberta", "roberta", "camembert") else {"rule": "absolute"}
+        positions = {"rule": "absolute"}
+        if config.model_type in ("xlm-roberta", "roberta", "camembert"):
+            positions = {"rule": "after-padding", "padding_idx": int(config.pad_token_id)}
         raw = work / "model-raw.onnx"
         with torch.no_grad():
             torch.onnx.export(
@@ -184,8 +186,9 @@ def write_common_tokenizer(whole: Path, folder: Path, ranges: tuple[tuple[int, i
     model = spec["model"]
     processor = spec.get("post_processor") or {}
     split = spec.get("pre_tokenizer") or {}
-    for part, kind, known in (("模型", model.get("type"), ("Unigram",)), ("后处理", processor.get("type"), ("TemplateProcessing",)), ("预切分", split.get("type"), ("Metaspace",))):
-        if kind is not None and kind not in known:
+    parts = (("模型", model.get("type"), "Unigram"), ("后处理", processor.get("type"), "TemplateProcessing"), ("预切分", split.get("type"), "Metaspace"))
+    for part, kind, known in parts:
+        if kind is not None and kind != known:
             raise ModelExportError(f"{whole} 的分词器{part}类型 {kind} 不受支持，无法生成精简分词器。{_SUPPORTED}")
     ranges = list(ranges)
     if split.get("replacement") and not any(low <= ord(split["replacement"]) <= high for low, high in ranges):
