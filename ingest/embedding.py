@@ -108,7 +108,7 @@ class OnnxEmbedder:
     """An ONNX copy of the model (``ingest/onnx_export.py``) run by ONNX Runtime, without torch.
 
     Same prompts, mean pooling and length limit as the sentence-transformers model it was made
-    from. The fp32 copy reads token vectors from its embedding table mapped from disk, so only
+    from. Both copies read token vectors from the embedding table mapped from disk, so only
     the rows of tokens actually seen take memory. Passages are embedded shortest first in
     batches of at most ``TOKEN_BUDGET`` tokens: little padding is computed, and small batches
     of long texts stay in the CPU's caches (on two cores, 1,024 tokens a batch embedded the
@@ -139,10 +139,14 @@ class OnnxEmbedder:
         options.inter_op_num_threads = 1
         options.enable_cpu_mem_arena = False  # an arena grown for the longest batch is never given back
         self.session = onnxruntime.InferenceSession(str(model_path / ONNX_FILE), options, providers=["CPUExecutionProvider"])
-        inputs = {i.name for i in self.session.get_inputs()}
-        # The fp32 copy takes token vectors, gathered here from the table on disk; the int8 copy takes ids.
-        self._table = np.load(model_path / TABLE_FILE, mmap_mode="r") if "inputs_embeds" in inputs else None
-        self._positions = made.get("positions") if "position_ids" in inputs else None
+        if {i.name for i in self.session.get_inputs()} != {"inputs_embeds", "attention_mask", "position_ids"}:
+            raise ModelMissingError(
+                f"嵌入模型的 ONNX 副本是旧版本：{model_path}。请运行 policy-assistant setup-model"
+                f"{' --int8' if model_path.name.endswith('-int8') else ''} --force 重新生成。"
+            )
+        # Token vectors are gathered here from the table on disk; only the rows in use are read.
+        self._table = np.load(model_path / TABLE_FILE, mmap_mode="r")
+        self._positions = made["positions"]
         self._length = _read_json(model_path / "sentence_bert_config.json").get("max_seq_length", 512)
         self._whole_file = model_path / "tokenizer.json"
         self._whole = None
@@ -203,12 +207,11 @@ class OnnxEmbedder:
         for row, own in enumerate(token_ids):
             ids[row, : len(own)] = own
             mask[row, : len(own)] = 1
-        if self._table is None:
-            feed = {"input_ids": ids, "attention_mask": mask}
-        else:
-            feed = {"inputs_embeds": np.asarray(self._table[ids], dtype=np.float32), "attention_mask": mask}
-        if self._positions is not None:
-            feed["position_ids"] = position_ids(ids, self._positions)
+        feed = {
+            "inputs_embeds": np.asarray(self._table[ids], dtype=np.float32),
+            "attention_mask": mask,
+            "position_ids": position_ids(ids, self._positions),
+        }
         hidden = self.session.run(None, feed)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)

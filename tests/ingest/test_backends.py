@@ -60,11 +60,38 @@ def test_the_int8_copy_is_exported_once_and_agrees_with_fp32(real_config, tmp_pa
     assert export_int8(model) == folder and (folder / "model.onnx").stat().st_mtime_ns == made  # kept, not redone
     int8 = load_embedder(model, "int8-onnx")
     fp32 = load_embedder(model, "fp32")
-    assert int8.dimension == fp32.dimension == 384 and not same_weights(int8.fingerprint, fp32.fingerprint)
+    # Its own index, but the learned models of the same weights apply.
+    assert int8.fingerprint != fp32.fingerprint and same_weights(int8.fingerprint, fp32.fingerprint)
+    # The embedding table is the fp32 copy's, not a second 384 MB.
+    assert (folder / "word_embeddings.npy").samefile(onnx_folder(model) / "word_embeddings.npy")
     vectors = int8.embed_passages(TEXTS)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert ((vectors * fp32.embed_passages(TEXTS)).sum(axis=1)).min() > 0.99
     assert int8.embed_passages([]).shape == (0, 384)
+    # A copy of the earlier kind (its export.json names no precision) is made again, not kept.
+    facts = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    del facts["precision"]
+    (folder / "export.json").write_text(json.dumps(facts), encoding="utf-8")
+    assert export_int8(model) == folder and (folder / "model.onnx").stat().st_mtime_ns != made
+
+
+def test_an_onnx_copy_of_an_earlier_kind_is_refused_with_the_command_that_remakes_it(tmp_path):
+    import onnx
+    from onnx import TensorProto, helper
+
+    folder = tmp_path / "multilingual-e5-small-int8"
+    folder.mkdir()
+    # The earlier int8 copy took token ids, not token vectors and positions.
+    graph = helper.make_graph(
+        [helper.make_node("Cast", ["input_ids"], ["token_embeddings"], to=TensorProto.FLOAT)],
+        "earlier",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"])],
+        [helper.make_tensor_value_info("token_embeddings", TensorProto.FLOAT, ["batch", "tokens"])],
+    )
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(folder / "model.onnx"))
+    (folder / "export.json").write_text(json.dumps({"quantisation": "dynamic int8"}), encoding="utf-8")
+    with pytest.raises(ModelMissingError, match="旧版本.*setup-model --int8 --force"):
+        OnnxEmbedder(folder)
 
 
 def _unigram(tmp_path):
@@ -136,7 +163,7 @@ def test_the_common_tokenizer_tokenises_every_chunk_as_the_whole_one_does(real_c
     onnx = OnnxEmbedder(onnx_folder(real_config.model))
     whole = Tokenizer.from_file(str(real_config.model / "tokenizer.json"))
     whole.enable_truncation(512)
-    common = ["passage: " + chunk.indexed_text for chunk in real_assistant.index.chunks]
+    common = ["passage: " + chunk.indexed_text for chunk in real_assistant.index.read_chunks()]
     common += ["query: 30℃ × 2 ≤ 35μg/m³", "  两个  空格 ", "ＡＢＣ１２３", "", "长" * 2000, "空<pad>格<mask>"]
     assert onnx.token_ids(common) == [e.ids for e in whole.encode_batch(common)]
     assert onnx._whole is None  # all of them took the common tokenizer
