@@ -3,6 +3,7 @@
 Both retrievers rank chunks; a clause takes the best rank of its chunks. Reciprocal
 rank fusion (``rrf``) is the default because the two score scales are unrelated;
 ``weighted`` blends min-max-normalised scores instead (the benchmark compares them).
+``assistant/clause_retriever.py`` offers the searcher as a LangChain retriever.
 """
 
 from __future__ import annotations
@@ -12,11 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
-
 from assistant.thesaurus import Thesaurus
 from ingest.embedding import Embedder
 from ingest.index import ClauseIndex
@@ -77,7 +73,7 @@ class HybridSearcher:
         self.rrf_k = rrf_k
         self.thesaurus = thesaurus or Thesaurus({})
         self.reranker = reranker
-        self._chunk_clause = [c.clause_id for c in index.chunks]
+        self._chunk_clause = index.chunk_clauses
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", doc_ids: tuple[str, ...] = ()) -> list[Hit]:
         """The k best clauses for a query; ``doc_ids`` keeps the search inside those documents
@@ -190,44 +186,3 @@ def _minmax(scores: dict[str, float]) -> dict[str, float]:
     low, high = min(scores.values()), max(scores.values())
     span = (high - low) or 1.0
     return {key: (value - low) / span for key, value in scores.items()}
-
-
-class ClauseRetriever(BaseRetriever):
-    """The hybrid searcher as a LangChain retriever; each Document is one clause.
-
-    Usage::
-
-        retriever = ClauseRetriever(searcher=searcher, k=5)
-        docs = retriever.invoke("质量奖多久评一次")
-        docs[0].metadata["clause_id"], docs[0].metadata["section"]
-    """
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    searcher: HybridSearcher
-    k: int = 5
-    mode: str = "hybrid"
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        index = self.searcher.index
-        documents = []
-        for rank, hit in enumerate(self.searcher.search(query, k=self.k, mode=self.mode), start=1):
-            clause = index.clauses[hit.clause_id]
-            document = index.documents[clause.doc_id]
-            documents.append(
-                LCDocument(
-                    page_content=clause.text,
-                    metadata={
-                        "clause_id": clause.clause_id,
-                        "doc_id": document.doc_id,
-                        "doc_number": document.doc_number,
-                        "title": document.title,
-                        "section": clause.section,
-                        "rank": rank,
-                        "score": hit.score,
-                        "dense": hit.dense,
-                        "lexical": hit.lexical,
-                    },
-                )
-            )
-        return documents

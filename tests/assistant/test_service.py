@@ -133,7 +133,7 @@ def test_a_calculator_question_names_the_input_it_asks_for(assistant):
 
 
 def test_langchain_retriever_returns_clauses_with_metadata(assistant):
-    from assistant.retrieval import ClauseRetriever
+    from assistant.clause_retriever import ClauseRetriever
 
     documents = ClauseRetriever(searcher=assistant.searcher, k=3).invoke("福建省政府质量奖每年评审一次")
     assert len(documents) == 3
