@@ -37,6 +37,9 @@ class Place:
 _NOT_PLACES = frozenset({"城区", "郊区", "矿区", "新区", "市辖区", "开发区", "东区", "西区", "南区", "北区", "中区", "长安", "城中", "和平", "新华", "永定", "白云", "朝阳", "东方", "通州"})
 
 
+_DIVISION = re.compile(r"^(\t{0,2})([^\t\n]+)", re.M)
+
+
 class Gazetteer:
     """Every province, city and county by full and short name."""
 
@@ -120,13 +123,9 @@ def _everyday_words(min_frequency: int = 1000) -> frozenset[str]:
     path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
     if not path.exists():
         return frozenset()
-    words = set()
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            parts = line.split()
-            if len(parts) == 3 and parts[2] not in ("ns", "nr", "nz", "nt") and int(parts[1]) >= min_frequency:
-                words.add(parts[0])
-    return frozenset(words)
+    # One pass of the regular expression engine over the 3 MB file, not 350,000 Python splits.
+    line = re.compile(r"^(\S+) (\d+) (?!(?:ns|nr|nz|nt)$)\S+$", re.M)
+    return frozenset(word for word, count in line.findall(path.read_text(encoding="utf-8")) if int(count) >= min_frequency)
 
 
 def _data_file() -> Path:
@@ -141,17 +140,16 @@ def _read(path: Path):
     with zipfile.ZipFile(path) as archive:
         text = archive.read(archive.namelist()[0]).decode("utf-8")
     province = city = None
-    for line in text.splitlines():
-        depth = len(line) - len(line.lstrip("\t"))
-        if depth > 2:
-            continue
-        name = line.strip().split("\t")[0]
+    # The first column of lines indented at most twice (province, city, county); the 700,000
+    # lines of towns and villages below them are passed over by the regular expression engine.
+    for tabs, name in _DIVISION.findall(text):
+        name = name.strip()
         if not name:
             continue
-        if depth == 0:
+        if not tabs:
             province, city = name, None
             yield Place(name, "province", name, None)
-        elif depth == 1:
+        elif len(tabs) == 1:
             city = name
             if name != province:  # 直辖市 repeat their own name as the city
                 yield Place(name, "city", province, name)
