@@ -92,7 +92,7 @@ def run_bench(
             cold[name] = _cold_ask(index_dir)
             if name == "gazettes" and backends:
                 opened = ClauseIndex.open(index_dir)
-                texts = [chunk.indexed_text for chunk in opened.chunks]
+                texts = [chunk.indexed_text for chunk in opened.read_chunks()]
                 opened.close()
                 export_fp32(config.model)  # once each; kept beside the model for later runs
                 export_int8(config.model)

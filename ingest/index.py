@@ -373,23 +373,27 @@ class ClauseIndex:
         self._by_doc: dict[str, list[Clause]] = {}
         for clause in sorted(self.clauses.values(), key=lambda c: c.ordinal):
             self._by_doc.setdefault(clause.doc_id, []).append(clause)
-        self.chunks: list[Chunk] = [Chunk(**c) for c in _read_jsonl(build_dir / "chunks.jsonl")]
+        # Serving needs only which clause each vector row belongs to; the chunk texts (as many
+        # characters again as the clauses) stay on disk for read_chunks().
+        rows = [(c["chunk_id"], c["clause_id"]) for c in _read_jsonl(build_dir / "chunks.jsonl")]
+        self.chunk_ids: list[str] = [chunk_id for chunk_id, _ in rows]
+        self.chunk_clauses: list[str] = [clause_id for _, clause_id in rows]
         self._rows_of: dict[str, list[int]] = {}
-        for row, chunk in enumerate(self.chunks):
-            self._rows_of.setdefault(chunk.clause_id, []).append(row)
+        for row, clause_id in enumerate(self.chunk_clauses):
+            self._rows_of.setdefault(clause_id, []).append(row)
         self._vectors: np.ndarray | None = None
         self.collection = client.get_collection(self._collection_name, embedding_function=None)
         import bm25s
 
-        self.bm25 = bm25s.BM25.load(str(build_dir / "bm25"), show_progress=False)
+        # Mapped from disk: a question reads only the posting lists of its own words.
+        self.bm25 = bm25s.BM25.load(str(build_dir / "bm25"), show_progress=False, mmap=True)
         self.bm25_vocab: dict[str, int] = self.bm25.vocab_dict
         indptr = np.asarray(self.bm25.scores["indptr"])
         self._chunk_count = int(self.bm25.scores["num_docs"])
         self._df = {t: int(indptr[i + 1] - indptr[i]) for t, i in self.bm25_vocab.items() if i + 1 < len(indptr)}
         problems = wrong_counts(build_dir, self.manifest["counts"], self.collection)
-        if not problems and self.chunks:
-            rows = sample_rows(len(self.chunks), OPEN_SAMPLE)
-            problems = lost_chunks(self.collection, self._chunk_vectors(), [c.chunk_id for c in self.chunks], rows)
+        if not problems and self.chunk_ids:
+            problems = lost_chunks(self.collection, self._chunk_vectors(), self.chunk_ids, sample_rows(len(self.chunk_ids), OPEN_SAMPLE))
         if problems:
             raise ValueError("；".join(problems))
 
@@ -443,8 +447,12 @@ class ClauseIndex:
             else:
                 stored = self.collection.get(include=["embeddings"])
                 by_id = dict(zip(stored["ids"], stored["embeddings"]))
-                self._vectors = np.stack([np.asarray(by_id[c.chunk_id], dtype=np.float32) for c in self.chunks])
+                self._vectors = np.stack([np.asarray(by_id[chunk_id], dtype=np.float32) for chunk_id in self.chunk_ids])
         return self._vectors
+
+    def read_chunks(self) -> list[Chunk]:
+        """Every chunk of the build with its texts, in vector row order (read from disk)."""
+        return [Chunk(**c) for c in _read_jsonl(self.build_dir / "chunks.jsonl")]
 
     def clauses_of(self, doc_id: str) -> list[Clause]:
         """A document's clauses in reading order."""

@@ -48,7 +48,7 @@ def test_rebuild_gives_same_ids_and_counts_without_duplicates(fake_index_dir, to
     assert report.reused_documents == report.documents == 19
     assert report.embedded_chunks == 0
     assert sorted(first.clauses) == sorted(second.clauses)
-    assert second.collection.count() == len(second.chunks) == len({c.chunk_id for c in second.chunks})
+    assert second.collection.count() == len(second.chunk_ids) == len(set(second.chunk_ids)) == len(second.read_chunks())
 
 
 def test_unchanged_corpus_is_reported_up_to_date(fake_index_dir, tokenizer):
@@ -150,7 +150,7 @@ def test_clause_similarities_match_chroma_with_or_without_the_vectors_file(tmp_p
     IndexBuilder(tmp_path / "index", embedder, tokenizer).run([corpus])
     index = ClauseIndex.open(tmp_path / "index")
     query = embedder.embed_query("粮食储备怎么规范")
-    stored = index.collection.query(query_embeddings=[query], n_results=len(index.chunks), include=["metadatas", "distances"])
+    stored = index.collection.query(query_embeddings=[query], n_results=len(index.chunk_ids), include=["metadatas", "distances"])
     expected: dict[str, float] = {}
     for metadata, distance in zip(stored["metadatas"][0], stored["distances"][0]):
         expected[metadata["clause_id"]] = max(expected.get(metadata["clause_id"], -1.0), 1.0 - distance)
