@@ -54,8 +54,10 @@ class Gazetteer:
             for name in {place.full, short}:
                 if len(name) >= 2 and name not in _NOT_PLACES:
                     self._by_name.setdefault(name, []).append(place)
-        names = sorted(self._by_name, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, names)))
+        # Names are matched leftmost and longest first by looking substrings up: compiling the
+        # 6,757 names into one regular expression took 0.45 s of the first question.
+        self._lengths = sorted({len(name) for name in self._by_name}, reverse=True)
+        self._initials = frozenset(name[0] for name in self._by_name)
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -64,8 +66,27 @@ class Gazetteer:
         return cls(list(_read(_data_file())), _everyday_words())
 
     def spans(self, text: str) -> list[tuple[Place, int, int]]:
-        """Each place the text names with where it stands, in order."""
-        return [(self._reading(match.group(0)), match.start(), match.end()) for match in self._pattern.finditer(text)]
+        """Each place the text names with where it stands, in order (at each position the
+        longest name that starts there; the search goes on after it).
+
+        >>> [(p.full, start, end) for p, start, end in Gazetteer.load().spans("南京市和沙县的规定")]
+        [('南京市', 0, 3), ('沙县区', 4, 6)]
+        """
+        found = []
+        position = 0
+        while position < len(text):
+            if text[position] in self._initials:
+                for length in self._lengths:
+                    name = text[position : position + length]
+                    if len(name) == length and name in self._by_name:
+                        found.append((self._reading(name), position, position + length))
+                        position += length
+                        break
+                else:
+                    position += 1
+            else:
+                position += 1
+        return found
 
     def find(self, text: str) -> list[Place]:
         """Places named in the text, longest names first, each once; an ambiguous short
