@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.arrays import RowFile
 from ingest.chunking import Chunker
 from ingest.corpus import SourceFile, discover, parse
 from ingest.embedding import Embedder
@@ -381,7 +382,7 @@ class ClauseIndex:
         self._rows_of: dict[str, list[int]] = {}
         for row, clause_id in enumerate(self.chunk_clauses):
             self._rows_of.setdefault(clause_id, []).append(row)
-        self._vectors: np.ndarray | None = None
+        self._vectors: RowFile | np.ndarray | None = None
         self.collection = client.get_collection(self._collection_name, embedding_function=None)
         import bm25s
 
@@ -428,7 +429,7 @@ class ClauseIndex:
     def similarities(self, query_vector: np.ndarray, clause_ids: list[str]) -> dict[str, float]:
         """Cosine similarity of a (normalised) query vector to each clause: its best chunk.
 
-        Reads the build's ``vectors.npy`` (memory-mapped); a build written before that file
+        Reads the rows it needs from the build's ``vectors.npy``; a build written before that file
         existed has its vectors read from Chroma once instead."""
         vectors = self._chunk_vectors()
         query = np.asarray(query_vector, dtype=np.float32)
@@ -439,11 +440,11 @@ class ClauseIndex:
                 found[clause_id] = float(np.max(vectors[rows] @ query))
         return found
 
-    def _chunk_vectors(self) -> np.ndarray:
+    def _chunk_vectors(self) -> RowFile | np.ndarray:
         if self._vectors is None:
             path = self.build_dir / VECTORS
             if path.exists():
-                self._vectors = np.load(path, mmap_mode="r")
+                self._vectors = RowFile(path)
             else:
                 stored = self.collection.get(include=["embeddings"])
                 by_id = dict(zip(stored["ids"], stored["embeddings"]))
