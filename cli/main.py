@@ -25,6 +25,7 @@ from assistant.boundary import QuestionRequest, question_text  # noqa: E402
 from assistant.types import json_safe  # noqa: E402
 from cli.calc import add_commands as add_calc_commands  # noqa: E402
 from cli.calc import run_command as run_calc_command  # noqa: E402
+from cli.heap import keep_heap_small  # noqa: E402
 
 
 class UsageError(AssistantError):
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    keep_heap_small()
     try:
         return args.handler(args)
     except (AssistantError, IngestError) as error:
