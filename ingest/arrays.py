@@ -45,10 +45,12 @@ class RowFile:
     def __len__(self) -> int:
         return self.shape[0]
 
-    def __getitem__(self, rows: Sequence[int]) -> np.ndarray:
-        """The rows at these positions, in this order, as a new array."""
-        if isinstance(rows, (int, np.integer, slice)):
-            raise TypeError("RowFile takes a list of row numbers")
+    def __getitem__(self, rows: int | Sequence[int]) -> np.ndarray:
+        """The rows at these positions, in this order, as a new array (one row, 1-D, for a number)."""
+        if isinstance(rows, (int, np.integer)):
+            return self[[rows]][0]
+        if isinstance(rows, slice):
+            raise TypeError("RowFile takes a row number or a list of row numbers")
         out = np.empty((len(rows), self.shape[1]), dtype=self.dtype)
         for position, row in enumerate(rows):
             if not 0 <= row < self.shape[0]:

@@ -17,8 +17,9 @@ def test_rows_are_read_in_the_order_asked_as_numpy_would_give_them(tmp_path):
     assert rows[[]].shape == (0, 4)
     with pytest.raises(IndexError, match="outside"):
         rows[[5]]
+    assert np.array_equal(rows[1], array[1])
     with pytest.raises(TypeError):
-        rows[1]
+        rows[1:3]
 
 
 def test_a_file_that_is_not_a_whole_2d_array_is_refused(tmp_path):
