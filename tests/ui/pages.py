@@ -19,8 +19,21 @@ def open_and_ask(browser, url: str, text: str, viewport: dict | None = None):
     page.goto(url + "/", wait_until="domcontentloaded")
     question = page.locator("#question textarea")
     expect(question).to_be_visible(timeout=30_000)
-    question.fill(text)
-    page.locator("#question").get_by_role("button", name="发送").click()
+    sent = page.locator("#chat .user-text").filter(has_text=text)
+    # A box filled before the page's scripts have taken it over is emptied by them and sends
+    # nothing (seen once on a busy machine): until the question shows in the chat, send again.
+    for attempt in range(3):
+        if attempt:
+            if sent.count():
+                break
+            expect(question).to_be_editable(timeout=30_000)
+        question.fill(text)
+        page.locator("#question").get_by_role("button", name="发送").click()
+        try:
+            expect(sent.first).to_be_attached(timeout=15_000)
+            break
+        except AssertionError:
+            continue
     return page
 
 
