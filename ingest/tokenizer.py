@@ -26,8 +26,8 @@ _STOPWORDS = frozenset(
 
 jieba.setLogLevel(logging.WARNING)
 # jieba's own cache of its prefix dictionary is marshalled: reading its 498,113 entries takes
-# 1.6 s on two cores, the same as a pickle takes 0.55 s. The first start in a cache folder
-# writes the pickle; later starts read it (a cold `ask` is 1 s faster).
+# 1.6 s on two cores, where a pickle of the same takes 0.55 s. The first start in a cache
+# folder writes the pickle; later starts read it (a cold `ask` is 1 s faster).
 PREFIX_CACHE = "jieba-prefix.pickle"
 
 log = logging.getLogger(__name__)
@@ -85,8 +85,13 @@ def _load_prefix_dict(tokenizer: jieba.Tokenizer, cache: Path) -> None:
     tokenizer.initialize()
     try:
         handle, temporary = tempfile.mkstemp(dir=cache.parent, prefix=cache.name)
+    except OSError as error:  # a read-only cache folder: jieba's own cache still works, a second slower
+        log.warning("could not write %s: %s", cache, error)
+        return
+    try:
         with os.fdopen(handle, "wb") as out:
             pickle.dump((stamp, tokenizer.FREQ, tokenizer.total), out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, cache)
-    except OSError as error:  # a read-only cache folder: jieba's own cache still works, a second slower
+    except OSError as error:  # a full disk: no half-written file is left behind
+        os.unlink(temporary)
         log.warning("could not write %s: %s", cache, error)

@@ -23,10 +23,9 @@ def open_and_ask(browser, url: str, text: str, viewport: dict | None = None):
     # A box filled before the page's scripts have taken it over is emptied by them and sends
     # nothing (seen once on a busy machine): until the question shows in the chat, send again.
     for attempt in range(3):
-        if attempt:
-            if sent.count():
-                break
-            expect(question).to_be_editable(timeout=30_000)
+        if attempt and sent.count():  # it did arrive, late
+            break
+        expect(question).to_be_editable(timeout=30_000)
         question.fill(text)
         page.locator("#question").get_by_role("button", name="发送").click()
         try:
